@@ -1,0 +1,28 @@
+"""Shared fixtures: the cast, a client logged in as a cast member, media in tmp_path."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def cast(db):
+    from kinerja.testing import build_cast
+
+    return build_cast()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(account) -> a Django test client logged in as that account."""
+
+    def _login(account):
+        client.force_login(account, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return _login

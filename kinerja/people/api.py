@@ -1,0 +1,5 @@
+"""API for people: me, employees, tokens, imports."""
+
+from ninja import Router
+
+router = Router(tags=["pegawai"])

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from kinerja.api import api
+
+admin.site.site_header = "Kinerja"
+admin.site.site_title = "Kinerja"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("kinerja.web.urls")),
+    path("org/", include("kinerja.org.urls")),
+    path("pegawai/", include("kinerja.people.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
