@@ -97,3 +97,5 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", "kinerja.people.api.router")
 api.add_router("/", "kinerja.org.api.router")
+api.add_router("/", "kinerja.people.import_api.router")
+api.add_router("/", "kinerja.web.api.router")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("kinerja.web.urls")),
     path("org/", include("kinerja.org.urls")),
     path("pegawai/", include("kinerja.people.urls")),
+    path("impor/", include("kinerja.people.import_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,5 @@
+"""API for SIMPEG imports."""
+
+from ninja import Router
+
+router = Router(tags=["impor"])
