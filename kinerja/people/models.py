@@ -245,7 +245,11 @@ class ImportRun(models.Model):
     actor = models.ForeignKey(Account, null=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Where the uploaded file is kept (relative to MEDIA_ROOT) while a background run reads it.
+    stored_path = models.CharField(max_length=500, blank=True)
     total_rows = models.PositiveIntegerField(default=0)
+    # Rows read so far; written after every chunk so a page can show progress while it runs.
+    processed_rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
@@ -254,6 +258,7 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+        indexes = [models.Index(fields=["instansi", "started_at"], name="importrun_started")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
