@@ -52,12 +52,29 @@ class Cast:
 _seq = [0]
 
 
-def _position(cast: Cast, key: str, *, opd: str, unit: str, name: str, jenis: str,
-              supervisor: str | None, kelas: int, jenjang: str = "") -> Jabatan:
+def _position(
+    cast: Cast,
+    key: str,
+    *,
+    opd: str,
+    unit: str,
+    name: str,
+    jenis: str,
+    supervisor: str | None,
+    kelas: int,
+    jenjang: str = "",
+) -> Jabatan:
     parent = cast.positions[supervisor] if supervisor else None
     j = Jabatan.objects.create(
-        instansi=cast.instansi, opd=cast.opds[opd], unit=cast.units[unit], code=key.upper(), name=name,
-        jenis=jenis, jenjang=jenjang, kelas=kelas, supervisor=parent,
+        instansi=cast.instansi,
+        opd=cast.opds[opd],
+        unit=cast.units[unit],
+        code=key.upper(),
+        name=name,
+        jenis=jenis,
+        jenjang=jenjang,
+        kelas=kelas,
+        supervisor=parent,
     )
     j.path = f"{parent.path if parent else '/'}{j.pk}/"
     j.save(update_fields=["path"])
@@ -67,7 +84,9 @@ def _position(cast: Cast, key: str, *, opd: str, unit: str, name: str, jenis: st
 
 def _unit(cast: Cast, key: str, *, opd: str, name: str, parent: str | None = None) -> UnitKerja:
     p = cast.units[parent] if parent else None
-    u = UnitKerja.objects.create(instansi=cast.instansi, opd=cast.opds[opd], parent=p, code=key.upper(), name=name)
+    u = UnitKerja.objects.create(
+        instansi=cast.instansi, opd=cast.opds[opd], parent=p, code=key.upper(), name=name
+    )
     u.path = f"{p.path if p else '/'}{u.pk}/"
     u.depth = u.path.count("/") - 2
     u.save(update_fields=["path", "depth"])
@@ -75,19 +94,38 @@ def _unit(cast: Cast, key: str, *, opd: str, name: str, parent: str | None = Non
     return u
 
 
-def _person(cast: Cast, key: str, name: str, *, position: str | None, kind: str = "definitif",
-            start: dt.date = START, gender: int = 1) -> Pegawai:
+def _person(
+    cast: Cast,
+    key: str,
+    name: str,
+    *,
+    position: str | None,
+    kind: str = "definitif",
+    start: dt.date = START,
+    gender: int = 1,
+) -> Pegawai:
     _seq[0] += 1
     birth = dt.date(1975, 1, 1) + dt.timedelta(days=97 * len(cast.people))
     nip = make_nip(birth, dt.date(2000, 3, 1), gender, _seq[0] % 999 + 1)
     p = Pegawai.objects.create(
-        instansi=cast.instansi, nip=nip, name=name, gender="L" if gender == 1 else "P",
-        birth_date=birth, golongan="III/a",
+        instansi=cast.instansi,
+        nip=nip,
+        name=name,
+        gender="L" if gender == 1 else "P",
+        birth_date=birth,
+        golongan="III/a",
     )
     if position:
-        PositionAssignment.objects.create(instansi=cast.instansi, pegawai=p,
-                                          jabatan=cast.positions[position], kind=kind, start_date=start)
-    a = Account.objects.create_user(nip, PASSWORD, instansi=cast.instansi, pegawai=p, display_name=name)
+        PositionAssignment.objects.create(
+            instansi=cast.instansi,
+            pegawai=p,
+            jabatan=cast.positions[position],
+            kind=kind,
+            start_date=start,
+        )
+    a = Account.objects.create_user(
+        nip, PASSWORD, instansi=cast.instansi, pegawai=p, display_name=name
+    )
     cast.people[key] = p
     cast.accounts[key] = a
     return p
@@ -96,9 +134,14 @@ def _person(cast: Cast, key: str, name: str, *, position: str | None, kind: str 
 def build_cast(code: str = "kab-uji") -> Cast:
     inst = Instansi.objects.create(code=code, name="Pemerintah Kabupaten Uji")
     cast = Cast(inst)
-    for key, name in [("dinkes", "Dinas Kesehatan"), ("disdik", "Dinas Pendidikan"),
-                      ("bkpsdm", "Badan Kepegawaian dan Pengembangan SDM")]:
-        cast.opds[key] = Opd.objects.create(instansi=inst, code=key.upper(), name=name, short_name=key.title())
+    for key, name in [
+        ("dinkes", "Dinas Kesehatan"),
+        ("disdik", "Dinas Pendidikan"),
+        ("bkpsdm", "Badan Kepegawaian dan Pengembangan SDM"),
+    ]:
+        cast.opds[key] = Opd.objects.create(
+            instansi=inst, code=key.upper(), name=name, short_name=key.title()
+        )
     _unit(cast, "dinkes", opd="dinkes", name="Dinas Kesehatan")
     _unit(cast, "sekretariat", opd="dinkes", name="Sekretariat", parent="dinkes")
     _unit(cast, "umum", opd="dinkes", name="Subbagian Umum dan Kepegawaian", parent="sekretariat")
@@ -107,16 +150,107 @@ def build_cast(code: str = "kab-uji") -> Cast:
     _unit(cast, "disdik", opd="disdik", name="Dinas Pendidikan")
     _unit(cast, "bkpsdm", opd="bkpsdm", name="BKPSDM")
     J = JenisJabatan
-    _position(cast, "kadis", opd="dinkes", unit="dinkes", name="Kepala Dinas Kesehatan", jenis=J.JPT_PRATAMA, supervisor=None, kelas=14)
-    _position(cast, "sekretaris", opd="dinkes", unit="sekretariat", name="Sekretaris Dinas", jenis=J.ADMINISTRATOR, supervisor="kadis", kelas=12)
-    _position(cast, "kasubag", opd="dinkes", unit="umum", name="Kepala Subbagian Umum dan Kepegawaian", jenis=J.PENGAWAS, supervisor="sekretaris", kelas=9)
-    _position(cast, "pengadministrasi", opd="dinkes", unit="umum", name="Pengadministrasi Perkantoran", jenis=J.PELAKSANA, supervisor="kasubag", kelas=6)
-    _position(cast, "kabid", opd="dinkes", unit="yankes", name="Kepala Bidang Pelayanan Kesehatan", jenis=J.ADMINISTRATOR, supervisor="kadis", kelas=12)
-    _position(cast, "kasi", opd="dinkes", unit="rujukan", name="Kepala Seksi Rujukan", jenis=J.PENGAWAS, supervisor="kabid", kelas=9)
-    _position(cast, "pengelola", opd="dinkes", unit="rujukan", name="Pengelola Layanan Rujukan", jenis=J.PELAKSANA, supervisor="kasi", kelas=7)
-    _position(cast, "kadis_disdik", opd="disdik", unit="disdik", name="Kepala Dinas Pendidikan", jenis=J.JPT_PRATAMA, supervisor=None, kelas=14)
-    _position(cast, "kaban", opd="bkpsdm", unit="bkpsdm", name="Kepala BKPSDM", jenis=J.JPT_PRATAMA, supervisor=None, kelas=14)
-    _position(cast, "analis", opd="bkpsdm", unit="bkpsdm", name="Analis SDM Aparatur", jenis=J.FUNGSIONAL, supervisor="kaban", kelas=9, jenjang="ahli_pertama")
+    _position(
+        cast,
+        "kadis",
+        opd="dinkes",
+        unit="dinkes",
+        name="Kepala Dinas Kesehatan",
+        jenis=J.JPT_PRATAMA,
+        supervisor=None,
+        kelas=14,
+    )
+    _position(
+        cast,
+        "sekretaris",
+        opd="dinkes",
+        unit="sekretariat",
+        name="Sekretaris Dinas",
+        jenis=J.ADMINISTRATOR,
+        supervisor="kadis",
+        kelas=12,
+    )
+    _position(
+        cast,
+        "kasubag",
+        opd="dinkes",
+        unit="umum",
+        name="Kepala Subbagian Umum dan Kepegawaian",
+        jenis=J.PENGAWAS,
+        supervisor="sekretaris",
+        kelas=9,
+    )
+    _position(
+        cast,
+        "pengadministrasi",
+        opd="dinkes",
+        unit="umum",
+        name="Pengadministrasi Perkantoran",
+        jenis=J.PELAKSANA,
+        supervisor="kasubag",
+        kelas=6,
+    )
+    _position(
+        cast,
+        "kabid",
+        opd="dinkes",
+        unit="yankes",
+        name="Kepala Bidang Pelayanan Kesehatan",
+        jenis=J.ADMINISTRATOR,
+        supervisor="kadis",
+        kelas=12,
+    )
+    _position(
+        cast,
+        "kasi",
+        opd="dinkes",
+        unit="rujukan",
+        name="Kepala Seksi Rujukan",
+        jenis=J.PENGAWAS,
+        supervisor="kabid",
+        kelas=9,
+    )
+    _position(
+        cast,
+        "pengelola",
+        opd="dinkes",
+        unit="rujukan",
+        name="Pengelola Layanan Rujukan",
+        jenis=J.PELAKSANA,
+        supervisor="kasi",
+        kelas=7,
+    )
+    _position(
+        cast,
+        "kadis_disdik",
+        opd="disdik",
+        unit="disdik",
+        name="Kepala Dinas Pendidikan",
+        jenis=J.JPT_PRATAMA,
+        supervisor=None,
+        kelas=14,
+    )
+    _position(
+        cast,
+        "kaban",
+        opd="bkpsdm",
+        unit="bkpsdm",
+        name="Kepala BKPSDM",
+        jenis=J.JPT_PRATAMA,
+        supervisor=None,
+        kelas=14,
+    )
+    _position(
+        cast,
+        "analis",
+        opd="bkpsdm",
+        unit="bkpsdm",
+        name="Analis SDM Aparatur",
+        jenis=J.FUNGSIONAL,
+        supervisor="kaban",
+        kelas=9,
+        jenjang="ahli_pertama",
+    )
     _person(cast, "kadis", "dr. Ahmad Kadis", position="kadis")
     _person(cast, "sekretaris", "Budi Sekretaris", position="sekretaris")
     _person(cast, "atasan", "Citra Kasubag", position="kasubag", gender=2)
@@ -129,8 +263,15 @@ def build_cast(code: str = "kab-uji") -> Cast:
     _person(cast, "admin_bkpsdm", "Joko Admin BKPSDM", position="analis")
     _person(cast, "pimpinan", "Kartika Sekda", position=None, gender=2)
     _person(cast, "auditor", "Lukman Inspektur", position=None)
-    RoleGrant.objects.create(account=cast.accounts["admin_opd"], instansi=inst, role=Role.ADMIN_OPD, opd=cast.opds["dinkes"])
-    RoleGrant.objects.create(account=cast.accounts["admin_bkpsdm"], instansi=inst, role=Role.ADMIN_BKPSDM)
+    RoleGrant.objects.create(
+        account=cast.accounts["admin_opd"],
+        instansi=inst,
+        role=Role.ADMIN_OPD,
+        opd=cast.opds["dinkes"],
+    )
+    RoleGrant.objects.create(
+        account=cast.accounts["admin_bkpsdm"], instansi=inst, role=Role.ADMIN_BKPSDM
+    )
     RoleGrant.objects.create(account=cast.accounts["pimpinan"], instansi=inst, role=Role.PIMPINAN)
     RoleGrant.objects.create(account=cast.accounts["auditor"], instansi=inst, role=Role.AUDITOR)
     return cast

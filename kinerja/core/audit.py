@@ -207,7 +207,9 @@ class VerifyResult:
 
 def _iter_chain(instansi_id: int) -> Iterator[AuditRecord]:
     return (
-        AuditRecord.objects.filter(instansi_id=instansi_id).order_by("seq").iterator(chunk_size=5000)
+        AuditRecord.objects.filter(instansi_id=instansi_id)
+        .order_by("seq")
+        .iterator(chunk_size=5000)
     )
 
 

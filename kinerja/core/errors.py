@@ -1,4 +1,4 @@
-"""One error vocabulary: services raise ApplicationError; one handler maps it for the API and pages."""
+"""One error vocabulary: services raise ApplicationError; one handler maps it for API and pages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 
 class ApplicationError(Exception):
-    """A refusal the user can act on: a stable machine code, a translated message, an HTTP status."""
+    """A refusal the user can act on: a stable code, a translated message, an HTTP status."""
 
     status = 400
 

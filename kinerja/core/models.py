@@ -36,6 +36,9 @@ class AuditChainHead(models.Model):
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
+    def __str__(self) -> str:
+        return f"{self.instansi_id} #{self.last_seq}"
+
 
 class AuditRecord(models.Model):
     """One write, as it happened: who, when, what, on which object, fields before and after.

@@ -18,7 +18,17 @@ from kinerja.org.rules import position_path, would_create_cycle
 
 OPD_FIELDS = ("code", "name", "short_name", "is_active")
 UNIT_FIELDS = ("opd", "parent", "code", "name", "is_active")
-JABATAN_FIELDS = ("opd", "unit", "code", "name", "jenis", "jenjang", "kelas", "supervisor", "is_active")
+JABATAN_FIELDS = (
+    "opd",
+    "unit",
+    "code",
+    "name",
+    "jenis",
+    "jenjang",
+    "kelas",
+    "supervisor",
+    "is_active",
+)
 
 
 def _require_admin(actor: Any, instansi: Instansi, opd: Opd | None = None) -> None:
@@ -49,7 +59,13 @@ def opd_save(*, actor: Any, instansi: Instansi, opd: Opd | None = None, **values
     opd.save()
     changes = diff(before, snapshot(opd, OPD_FIELDS))
     if changes:
-        audit_record(actor=actor, instansi=instansi, action="opd.create" if before is None else "opd.update", obj=opd, changes=changes)
+        audit_record(
+            actor=actor,
+            instansi=instansi,
+            action="opd.create" if before is None else "opd.update",
+            obj=opd,
+            changes=changes,
+        )
     return opd
 
 
@@ -57,9 +73,13 @@ def _check_jabatan(jabatan: Jabatan) -> None:
     if jabatan.jenis == JenisJabatan.FUNGSIONAL and not jabatan.jenjang:
         raise ApplicationError("jenjang_required", _("A functional position needs a jenjang."))
     if jabatan.jenis != JenisJabatan.FUNGSIONAL and jabatan.jenjang:
-        raise ApplicationError("jenjang_not_allowed", _("Only functional positions have a jenjang."))
+        raise ApplicationError(
+            "jenjang_not_allowed", _("Only functional positions have a jenjang.")
+        )
     if jabatan.supervisor_id and jabatan.supervisor.instansi_id != jabatan.instansi_id:
-        raise ApplicationError("supervisor_instansi", _("The supervisor position belongs to another instansi."))
+        raise ApplicationError(
+            "supervisor_instansi", _("The supervisor position belongs to another instansi.")
+        )
 
 
 def _move_subtree(model: type[UnitKerja] | type[Jabatan], old_path: str, new_path: str) -> None:
@@ -72,7 +92,9 @@ def _move_subtree(model: type[UnitKerja] | type[Jabatan], old_path: str, new_pat
 
 
 @transaction.atomic
-def unit_save(*, actor: Any, instansi: Instansi, unit: UnitKerja | None = None, **values: Any) -> UnitKerja:
+def unit_save(
+    *, actor: Any, instansi: Instansi, unit: UnitKerja | None = None, **values: Any
+) -> UnitKerja:
     opd = values.get("opd") or (unit.opd if unit else None)
     _require_admin(actor, instansi, opd)
     before = snapshot(unit, UNIT_FIELDS) if unit else None
@@ -93,12 +115,20 @@ def unit_save(*, actor: Any, instansi: Instansi, unit: UnitKerja | None = None, 
     _move_subtree(UnitKerja, old_path, unit.path)
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
-        audit_record(actor=actor, instansi=instansi, action="unit.create" if before is None else "unit.update", obj=unit, changes=changes)
+        audit_record(
+            actor=actor,
+            instansi=instansi,
+            action="unit.create" if before is None else "unit.update",
+            obj=unit,
+            changes=changes,
+        )
     return unit
 
 
 @transaction.atomic
-def jabatan_save(*, actor: Any, instansi: Instansi, jabatan: Jabatan | None = None, **values: Any) -> Jabatan:
+def jabatan_save(
+    *, actor: Any, instansi: Instansi, jabatan: Jabatan | None = None, **values: Any
+) -> Jabatan:
     opd = values.get("opd") or (jabatan.opd if jabatan else None)
     _require_admin(actor, instansi, opd)
     before = snapshot(jabatan, JABATAN_FIELDS) if jabatan else None
@@ -107,8 +137,12 @@ def jabatan_save(*, actor: Any, instansi: Instansi, jabatan: Jabatan | None = No
     for key, value in values.items():
         setattr(jabatan, key, value)
     supervisor = jabatan.supervisor
-    if supervisor is not None and would_create_cycle(node_path=old_path, new_parent_path=supervisor.path):
-        raise ApplicationError("cycle", _("A position cannot report to itself or to its own subordinate."))
+    if supervisor is not None and would_create_cycle(
+        node_path=old_path, new_parent_path=supervisor.path
+    ):
+        raise ApplicationError(
+            "cycle", _("A position cannot report to itself or to its own subordinate.")
+        )
     _check_jabatan(jabatan)
     jabatan.full_clean(exclude=["instansi", "path", "supervisor"])
     jabatan.save()
@@ -117,5 +151,11 @@ def jabatan_save(*, actor: Any, instansi: Instansi, jabatan: Jabatan | None = No
     _move_subtree(Jabatan, old_path, jabatan.path)
     changes = diff(before, snapshot(jabatan, JABATAN_FIELDS))
     if changes:
-        audit_record(actor=actor, instansi=instansi, action="jabatan.create" if before is None else "jabatan.update", obj=jabatan, changes=changes)
+        audit_record(
+            actor=actor,
+            instansi=instansi,
+            action="jabatan.create" if before is None else "jabatan.update",
+            obj=jabatan,
+            changes=changes,
+        )
     return jabatan

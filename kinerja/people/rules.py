@@ -40,7 +40,9 @@ def _date(year: int, month: int, day: int, code: str, what: str) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise RuleViolation(code, _("the %(what)s in the NIP is not a real date") % {"what": what})
+        raise RuleViolation(
+            code, _("the %(what)s in the NIP is not a real date") % {"what": what}
+        ) from None
 
 
 def normalise_nip(raw: str) -> str:
@@ -111,8 +113,25 @@ GOLONGAN_PNS: dict[str, str] = {
     "IV/d": "Pembina Utama Madya",
     "IV/e": "Pembina Utama",
 }
-_ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
-          "XIV", "XV", "XVI", "XVII"]
+_ROMAN = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+]
 # PPPK golongan I-XVII (Perpres 98/2020, U): kept as a list, not validated further.
 GOLONGAN_PPPK = tuple(_ROMAN)
 
@@ -134,5 +153,6 @@ def normalise_golongan(raw: str, *, asn_type: str) -> str:
     candidate = f"{head.upper()}/{tail.lower()}"
     if candidate in GOLONGAN_PNS:
         return candidate
-    raise RuleViolation("golongan", _("golongan %(value)s is not a PNS golongan (I/a to IV/e)")
-                        % {"value": value})
+    raise RuleViolation(
+        "golongan", _("golongan %(value)s is not a PNS golongan (I/a to IV/e)") % {"value": value}
+    )

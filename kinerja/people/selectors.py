@@ -5,14 +5,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
-from kinerja.org.models import Jabatan
+from kinerja.core.models import AuditRecord
+from kinerja.org.models import STRUCTURAL_JENIS, Jabatan, Opd, UnitKerja
 from kinerja.org.rules import Atasan, Holding, HoldingKind, definitive_position_on, resolve_atasan
 from kinerja.people.access import in_force_q, pegawai_visible_to, scope_for, subordinate_q
-from kinerja.people.models import INACTIVE_STATUSES, Account, Pegawai, PositionAssignment
+from kinerja.people.models import (
+    INACTIVE_STATUSES,
+    AccessToken,
+    Account,
+    Pegawai,
+    PositionAssignment,
+)
+from kinerja.people.rules import normalise_nip
 
 
 def _holding(a: PositionAssignment) -> Holding:
@@ -44,7 +53,9 @@ def definitive_assignment_on(pegawai_id: int, on: dt.date) -> PositionAssignment
     chosen = definitive_position_on([_holding(r) for r in rows], on)
     if chosen is None:
         return None
-    return next(r for r in rows if r.jabatan_id == chosen.position_id and r.start_date == chosen.start)
+    return next(
+        r for r in rows if r.jabatan_id == chosen.position_id and r.start_date == chosen.start
+    )
 
 
 @dataclass(frozen=True)
@@ -151,9 +162,11 @@ def pegawai_list(
         qs = qs.filter(status=status)
     if asn_type:
         qs = qs.filter(asn_type=asn_type)
-    current = PositionAssignment.objects.filter(
-        in_force_q(on), kind=HoldingKind.DEFINITIF
-    ).select_related("jabatan", "jabatan__opd", "jabatan__unit").order_by("-start_date")
+    current = (
+        PositionAssignment.objects.filter(in_force_q(on), kind=HoldingKind.DEFINITIF)
+        .select_related("jabatan", "jabatan__opd", "jabatan__unit")
+        .order_by("-start_date")
+    )
     return qs.order_by("name", "nip").prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
@@ -165,3 +178,148 @@ def position_history(pegawai: Pegawai) -> QuerySet[PositionAssignment]:
         .select_related("jabatan", "jabatan__opd", "jabatan__unit")
         .order_by("-start_date", "kind")
     )
+
+
+# --- Reads for the web pages (home, organisation tree, audit trail, tokens) -------------------
+
+
+def employee_counts_by_opd(opd_ids: Iterable[int], on: dt.date) -> dict[int, int]:
+    """Active employees whose definitive position on `on` is in each OPD (one query)."""
+    ids = list(opd_ids)
+    if not ids:
+        return {}
+    rows = (
+        PositionAssignment.objects.filter(
+            in_force_q(on), kind=HoldingKind.DEFINITIF, jabatan__opd_id__in=ids
+        )
+        .exclude(pegawai__status__in=INACTIVE_STATUSES)
+        .values("jabatan__opd_id")
+        .annotate(n=Count("pegawai_id", distinct=True))
+    )
+    return {row["jabatan__opd_id"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class InstansiCounts:
+    opd: int
+    employees: int
+    positions: int
+    vacant_structural: int
+
+
+def _definitive_holder_exists(on: dt.date) -> Exists:
+    return Exists(
+        PositionAssignment.objects.filter(
+            in_force_q(on), jabatan_id=OuterRef("pk"), kind=HoldingKind.DEFINITIF
+        ).exclude(pegawai__status__in=INACTIVE_STATUSES)
+    )
+
+
+def instansi_counts(instansi_id: int | None, on: dt.date) -> InstansiCounts:
+    """The admin BKPSDM's overview: four counts, four queries. A structural position is vacant
+    when nobody holds it definitively on `on` (a Plt or Plh does not fill it)."""
+    opds = Opd.objects.filter(is_active=True)
+    people = Pegawai.objects.exclude(status__in=INACTIVE_STATUSES)
+    positions = Jabatan.objects.filter(is_active=True)
+    if instansi_id is not None:
+        opds = opds.filter(instansi_id=instansi_id)
+        people = people.filter(instansi_id=instansi_id)
+        positions = positions.filter(instansi_id=instansi_id)
+    vacant = positions.filter(jenis__in=list(STRUCTURAL_JENIS)).exclude(
+        _definitive_holder_exists(on)
+    )
+    return InstansiCounts(opds.count(), people.count(), positions.count(), vacant.count())
+
+
+@dataclass
+class PositionNode:
+    """A position in the organisation tree with who holds it on the date."""
+
+    jabatan: Jabatan
+    definitive: list[PositionAssignment] = field(default_factory=list)
+    acting: list[PositionAssignment] = field(default_factory=list)
+
+    @property
+    def vacant(self) -> bool:
+        return not self.definitive
+
+
+@dataclass
+class UnitNode:
+    """A unit kerja with its positions and child units."""
+
+    unit: UnitKerja | None
+    positions: list[PositionNode] = field(default_factory=list)
+    children: list[UnitNode] = field(default_factory=list)
+
+
+def opd_structure(opd: Opd, on: dt.date) -> list[UnitNode]:
+    """The unit tree of an OPD with positions and their holders on `on`: three queries whatever
+    the size (units, positions, assignments). Positions without a unit come last, under a node
+    whose unit is None."""
+    units = list(UnitKerja.objects.filter(opd=opd, is_active=True).order_by("path"))
+    positions = list(Jabatan.objects.filter(opd=opd, is_active=True).order_by("path", "name"))
+    assignments = (
+        PositionAssignment.objects.filter(in_force_q(on), jabatan__opd=opd)
+        .exclude(pegawai__status__in=INACTIVE_STATUSES)
+        .select_related("pegawai")
+        .order_by("pegawai__name")
+    )
+    nodes = {p.pk: PositionNode(p) for p in positions}
+    for a in assignments:
+        node = nodes.get(a.jabatan_id)
+        if node is None:
+            continue
+        (node.definitive if a.kind == HoldingKind.DEFINITIF else node.acting).append(a)
+    unit_nodes = {u.pk: UnitNode(u) for u in units}
+    roots: list[UnitNode] = []
+    for u in units:
+        parent = unit_nodes.get(u.parent_id) if u.parent_id else None
+        (parent.children if parent else roots).append(unit_nodes[u.pk])
+    loose = UnitNode(None)
+    for p in positions:
+        (unit_nodes[p.unit_id] if p.unit_id in unit_nodes else loose).positions.append(nodes[p.pk])
+    if loose.positions:
+        roots.append(loose)
+    return roots
+
+
+def tokens_of(account: Account) -> QuerySet[AccessToken]:
+    """The account's own personal access tokens, newest first (nobody sees another's)."""
+    return AccessToken.objects.filter(account=account).order_by("-created_at", "-pk")
+
+
+def audit_trail(
+    account: Account,
+    *,
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    actor_nip: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[AuditRecord]:
+    """Audit records of the account's instansi, newest first; empty for anyone who may not read
+    the trail. Dates are whole days in the deployment's time zone."""
+    if not scope_for(account).reads_audit:
+        return AuditRecord.objects.none()
+    qs = AuditRecord.objects.all()
+    if account.instansi_id is not None or not account.is_superuser:
+        qs = qs.filter(instansi_id=account.instansi_id)
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor_nip:
+        qs = qs.filter(
+            actor_id__in=Account.objects.filter(username=normalise_nip(actor_nip)).values("pk")
+        )
+    zone = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=zone))
+    if date_to:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+        qs = qs.filter(at__lt=end)
+    return qs.order_by("-at", "-pk")

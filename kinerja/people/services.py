@@ -30,10 +30,28 @@ from kinerja.people.models import (
 from kinerja.people.rules import RuleViolation, normalise_golongan, normalise_nip, parse_nip
 
 PEGAWAI_FIELDS = (
-    "nip", "name", "gelar_depan", "gelar_belakang", "asn_type", "golongan", "status", "gender",
-    "birth_date", "tmt_cpns", "email", "phone",
+    "nip",
+    "name",
+    "gelar_depan",
+    "gelar_belakang",
+    "asn_type",
+    "golongan",
+    "status",
+    "gender",
+    "birth_date",
+    "tmt_cpns",
+    "email",
+    "phone",
 )
-ASSIGNMENT_FIELDS = ("pegawai", "jabatan", "kind", "movement", "start_date", "end_date", "sk_number")
+ASSIGNMENT_FIELDS = (
+    "pegawai",
+    "jabatan",
+    "kind",
+    "movement",
+    "start_date",
+    "end_date",
+    "sk_number",
+)
 TOKEN_PREFIX = "knj_"
 
 
@@ -66,7 +84,9 @@ def pegawai_save(
     try:
         pegawai.full_clean(exclude=["instansi"])
     except ValidationError as exc:
-        raise ApplicationError("invalid", _("Invalid employee data."), details=exc.message_dict) from exc
+        raise ApplicationError(
+            "invalid", _("Invalid employee data."), details=exc.message_dict
+        ) from exc
     pegawai.save()
     changes = diff(before, snapshot(pegawai, PEGAWAI_FIELDS))
     if changes:
@@ -93,40 +113,72 @@ def assignment_add(
     if jabatan.instansi_id != pegawai.instansi_id:
         raise ApplicationError("jabatan_instansi", _("The position belongs to another instansi."))
     if end_date is not None and end_date < start_date:
-        raise ApplicationError("end_before_start", _("The end date is before the start date (TMT)."))
+        raise ApplicationError(
+            "end_before_start", _("The end date is before the start date (TMT).")
+        )
     if kind == HoldingKind.DEFINITIF:
         open_rows = PositionAssignment.objects.select_for_update().filter(
-            pegawai=pegawai, kind=HoldingKind.DEFINITIF, end_date__isnull=True, start_date__lt=start_date
+            pegawai=pegawai,
+            kind=HoldingKind.DEFINITIF,
+            end_date__isnull=True,
+            start_date__lt=start_date,
         )
         for row in open_rows:
             before = snapshot(row, ("end_date",))
             row.end_date = start_date - dt.timedelta(days=1)
             row.save(update_fields=["end_date"])
-            audit_record(actor=actor, instansi=pegawai.instansi_id, action="assignment.close", obj=row,
-                         changes=diff(before, snapshot(row, ("end_date",))))
+            audit_record(
+                actor=actor,
+                instansi=pegawai.instansi_id,
+                action="assignment.close",
+                obj=row,
+                changes=diff(before, snapshot(row, ("end_date",))),
+            )
     assignment = PositionAssignment.objects.create(
-        instansi_id=pegawai.instansi_id, pegawai=pegawai, jabatan=jabatan, kind=kind,
-        start_date=start_date, end_date=end_date, movement=movement, sk_number=sk_number,
+        instansi_id=pegawai.instansi_id,
+        pegawai=pegawai,
+        jabatan=jabatan,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        movement=movement,
+        sk_number=sk_number,
     )
-    audit_record(actor=actor, instansi=pegawai.instansi_id, action="assignment.create", obj=assignment,
-                 changes=diff(None, snapshot(assignment, ASSIGNMENT_FIELDS)))
+    audit_record(
+        actor=actor,
+        instansi=pegawai.instansi_id,
+        action="assignment.create",
+        obj=assignment,
+        changes=diff(None, snapshot(assignment, ASSIGNMENT_FIELDS)),
+    )
     return assignment
 
 
 @transaction.atomic
-def account_create_for_pegawai(*, actor: Account | None, pegawai: Pegawai, password: str | None = None) -> Account:
+def account_create_for_pegawai(
+    *, actor: Account | None, pegawai: Pegawai, password: str | None = None
+) -> Account:
     """An employee's log-in: the NIP is the username."""
     if actor is not None:
         _require_instansi_admin(actor, pegawai.instansi_id)
-    account = Account(username=pegawai.nip, instansi_id=pegawai.instansi_id, pegawai=pegawai,
-                      display_name=pegawai.full_name)
+    account = Account(
+        username=pegawai.nip,
+        instansi_id=pegawai.instansi_id,
+        pegawai=pegawai,
+        display_name=pegawai.full_name,
+    )
     if password:
         account.set_password(password)
     else:
         account.set_unusable_password()
     account.save()
-    audit_record(actor=actor, instansi=pegawai.instansi_id, action="account.create", obj=account,
-                 changes={"username": [None, account.username]})
+    audit_record(
+        actor=actor,
+        instansi=pegawai.instansi_id,
+        action="account.create",
+        obj=account,
+        changes={"username": [None, account.username]},
+    )
     return account
 
 
@@ -142,13 +194,22 @@ def account_change_password(*, account: Account, old_password: str, new_password
     account.password_changed_at = timezone.now()
     account.save(update_fields=["password", "password_changed_at"])
     if account.instansi_id:
-        audit_record(actor=account, instansi=account.instansi_id, action="account.password_change", obj=account)
+        audit_record(
+            actor=account,
+            instansi=account.instansi_id,
+            action="account.password_change",
+            obj=account,
+        )
 
 
 @transaction.atomic
-def role_grant(*, actor: Account | None, account: Account, role: str, opd: Opd | None = None) -> RoleGrant:
+def role_grant(
+    *, actor: Account | None, account: Account, role: str, opd: Opd | None = None
+) -> RoleGrant:
     if role not in GRANTABLE_ROLES:
-        raise ApplicationError("role_not_grantable", _("This role follows from positions and cannot be granted."))
+        raise ApplicationError(
+            "role_not_grantable", _("This role follows from positions and cannot be granted.")
+        )
     if role == Role.ADMIN_OPD and opd is None:
         raise ApplicationError("opd_required", _("An OPD administrator needs an OPD."))
     if account.instansi_id is None:
@@ -156,20 +217,32 @@ def role_grant(*, actor: Account | None, account: Account, role: str, opd: Opd |
     if actor is not None:
         _require_instansi_admin(actor, account.instansi_id)
     grant, created = RoleGrant.objects.get_or_create(
-        account=account, role=role, opd=opd if role == Role.ADMIN_OPD else None,
+        account=account,
+        role=role,
+        opd=opd if role == Role.ADMIN_OPD else None,
         defaults={"instansi_id": account.instansi_id},
     )
     if created:
-        audit_record(actor=actor, instansi=account.instansi_id, action="role.grant", obj=grant,
-                     changes={"role": [None, role], "opd": [None, opd.pk if opd else None]})
+        audit_record(
+            actor=actor,
+            instansi=account.instansi_id,
+            action="role.grant",
+            obj=grant,
+            changes={"role": [None, role], "opd": [None, opd.pk if opd else None]},
+        )
     return grant
 
 
 @transaction.atomic
 def role_revoke(*, actor: Account, grant: RoleGrant) -> None:
     _require_instansi_admin(actor, grant.instansi_id)
-    audit_record(actor=actor, instansi=grant.instansi_id, action="role.revoke", obj=grant,
-                 changes={"role": [grant.role, None]})
+    audit_record(
+        actor=actor,
+        instansi=grant.instansi_id,
+        action="role.revoke",
+        obj=grant,
+        changes={"role": [grant.role, None]},
+    )
     grant.delete()
 
 
@@ -178,18 +251,30 @@ def hash_token(token: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, account: Account, name: str, expires_in_days: int | None = None) -> tuple[AccessToken, str]:
+def token_create(
+    *, account: Account, name: str, expires_in_days: int | None = None
+) -> tuple[AccessToken, str]:
     """A personal access token; the plain token is returned once and never stored."""
     name = name.strip()
     if not name:
         raise ApplicationError("name_required", _("Give the token a name."))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
-    token = AccessToken.objects.create(account=account, name=name[:100], prefix=plain[:12],
-                                       token_hash=hash_token(plain), expires_at=expires_at)
+    token = AccessToken.objects.create(
+        account=account,
+        name=name[:100],
+        prefix=plain[:12],
+        token_hash=hash_token(plain),
+        expires_at=expires_at,
+    )
     if account.instansi_id:
-        audit_record(actor=account, instansi=account.instansi_id, action="token.create", obj=token,
-                     changes={"name": [None, token.name]})
+        audit_record(
+            actor=account,
+            instansi=account.instansi_id,
+            action="token.create",
+            obj=token,
+            changes={"name": [None, token.name]},
+        )
     return token, plain
 
 
@@ -201,7 +286,9 @@ def token_revoke(*, account: Account, token: AccessToken) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         if account.instansi_id:
-            audit_record(actor=account, instansi=account.instansi_id, action="token.revoke", obj=token)
+            audit_record(
+                actor=account, instansi=account.instansi_id, action="token.revoke", obj=token
+            )
 
 
 def token_authenticate(plain: str) -> Account | None:
@@ -215,7 +302,11 @@ def token_authenticate(plain: str) -> Account | None:
         .first()
     )
     now = timezone.now()
-    if token is None or not token.account.is_active or (token.expires_at and token.expires_at <= now):
+    if (
+        token is None
+        or not token.account.is_active
+        or (token.expires_at and token.expires_at <= now)
+    ):
         return None
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -15,8 +15,14 @@ def _three_records(cast):
     inst = cast.instansi
     with transaction.atomic():
         for i in range(3):
-            audit_record(actor=cast.admin_bkpsdm, instansi=inst, action="test.write",
-                         object_type="test", object_id=str(i), changes={"n": [None, i]})
+            audit_record(
+                actor=cast.admin_bkpsdm,
+                instansi=inst,
+                action="test.write",
+                object_type="test",
+                object_id=str(i),
+                changes={"n": [None, i]},
+            )
 
 
 def _drop_guard():
@@ -102,7 +108,9 @@ def test_rehashed_forgery_is_still_caught_by_the_next_link(cast):
     _drop_guard()
     forged = AuditRecord.objects.get(seq=2)
     forged.changes = {"n": [None, 99]}
-    AuditRecord.objects.filter(pk=forged.pk).update(changes=forged.changes, hash=_record_hash(forged))
+    AuditRecord.objects.filter(pk=forged.pk).update(
+        changes=forged.changes, hash=_record_hash(forged)
+    )
     result = audit_verify(cast.instansi)
     assert any("#3 does not link" in p for p in result.problems)
 
