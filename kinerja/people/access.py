@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.core.errors import NotFound
+from kinerja.core.middleware import instansi_zone
 from kinerja.core.roles import Role
 from kinerja.org.models import Jabatan, Opd, UnitKerja
 from kinerja.org.rules import HoldingKind
@@ -32,7 +33,8 @@ AUDIT_READERS = frozenset({Role.ADMIN_BKPSDM, Role.AUDITOR})
 
 
 def today_in(account: Account) -> dt.date:
-    return timezone.localdate()
+    """Today in the account's instansi zone: at 23:30 WIT it is already tomorrow in Papua."""
+    return timezone.localdate(timezone=instansi_zone(account))
 
 
 def in_force_q(on: dt.date, prefix: str = "") -> Q:
