@@ -53,7 +53,9 @@ def test_passwords_are_hashed_with_argon2():
 def test_password_change_checks_the_old_one_and_is_audited(cast):
     account = cast.pegawai
     with pytest.raises(ApplicationError) as exc:
-        account_change_password(account=account, old_password="salah", new_password="Baru-sekali-2026")
+        account_change_password(
+            account=account, old_password="salah", new_password="Baru-sekali-2026"
+        )
     assert exc.value.code == "wrong_password"
     with pytest.raises(ApplicationError) as exc:
         account_change_password(account=account, old_password=PASSWORD, new_password="123")
@@ -61,7 +63,9 @@ def test_password_change_checks_the_old_one_and_is_audited(cast):
     account_change_password(account=account, old_password=PASSWORD, new_password="Baru-sekali-2026")
     account.refresh_from_db()
     assert account.check_password("Baru-sekali-2026")
-    assert AuditRecord.objects.filter(action="account.password_change", actor_id=account.pk).exists()
+    assert AuditRecord.objects.filter(
+        action="account.password_change", actor_id=account.pk
+    ).exists()
 
 
 def test_today_follows_the_instansi_time_zone(cast, monkeypatch):
