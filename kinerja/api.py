@@ -1,58 +1,246 @@
-"""The JSON API at /api/v1: one NinjaAPI mounting one router per app, one error shape."""
+"""The JSON API at /api/v1: one NinjaAPI mounting one router per app, one error shape.
+
+Every answer under /api/v1 is JSON, errors included: `{"error": {"code", "message", "details"?}}`
+with a stable machine code (docs/api.md lists them). Authentication is a personal access token
+(`Authorization: Bearer knj_...`) or the browser session; the session needs the CSRF token on
+unsafe methods, a token does not (it cannot be sent by another site's form).
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
+import mimetypes
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import ninja
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.template import engines
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from kinerja.core.errors import ApplicationError
 
+logger = logging.getLogger(__name__)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class TokenRefused(ApplicationError):
+    """A Bearer token was sent but cannot be used: the caller learns why (expired, revoked,
+    locked) only as far as it does not help a guesser, so all answer 401 `invalid_token`."""
+
+    status = 401
+
 
 class BearerToken(HttpBearer):
-    """Personal access tokens (Authorization: Bearer knj_...)."""
+    """Personal access tokens (Authorization: Bearer knj_...).
+
+    A token that was sent but is unknown, revoked or expired, or whose account is inactive or
+    locked out by the log-in throttle, is refused outright (401) rather than falling back to
+    the session: an integration with a dead token must hear so, not act as whoever is logged in
+    in the same browser.
+    """
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from axes.handlers.proxy import AxesProxyHandler
+
         from kinerja.people.services import token_authenticate
 
         account = token_authenticate(token)
-        if account is not None:
-            request.user = account
+        if account is None:
+            raise TokenRefused(
+                "invalid_token",
+                _("The token is unknown, revoked or expired, or its account is inactive."),
+            )
+        # The lockout after repeated wrong passwords (django-axes) is per NIP: while it holds,
+        # the account's tokens stop working too, so a stolen account cannot keep acting through
+        # a token made before the lock.
+        if AxesProxyHandler.is_locked(request, credentials={"username": account.username}):
+            raise TokenRefused(
+                "account_locked",
+                _("The account is locked after repeated failed log-ins. Try again later."),
+            )
+        request.user = account
         return account
 
 
 class SessionAuth(APIKeyCookie):
-    """The browser session, with Django's CSRF check on unsafe methods."""
+    """The browser session, with Django's CSRF check on unsafe methods.
 
-    param_name = "sessionid"
+    The CSRF check runs only for a logged-in session, so an anonymous POST hears 401
+    (log in) rather than 403 (CSRF)."""
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
+        if user is None or not user.is_authenticated:
+            return None
+        if (
+            self.csrf
+            and request.method in UNSAFE_METHODS
+            and not getattr(request, "_ninja_csrf_exempt", False)
+            and check_csrf(request) is not None
+        ):
+            raise ApplicationError(
+                "csrf_failed",
+                _("The CSRF token is missing or wrong. Reload the page and try again."),
+                status=403,
+            )
+        return user
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:  # pragma: no cover
+        return self(request)
 
 
-api = NinjaAPI(
+# --- Docs without a CDN -------------------------------------------------------------------------
+# django-ninja renders Swagger UI from a CDN unless "ninja" is an installed app. The machines
+# that run Kinerja often have no internet, so the docs page uses ninja's bundled assets, served
+# by the API itself under /api/v1/docs/assets/ (no settings change, works under whitenoise too).
+NINJA_STATIC = Path(ninja.__file__).parent / "static" / "ninja"
+DOCS_ASSETS = frozenset(
+    {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-init.js", "favicon.svg", "favicon.png"}
+)
+SWAGGER_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>{{ title }}</title>
+  <link rel="stylesheet" href="{{ assets }}swagger-ui.css">
+  <link rel="icon" href="{{ assets }}favicon.svg" type="image/svg+xml">
+</head>
+<body data-csrf-token="{{ csrf_token }}" data-api-csrf="true">
+  <script type="application/json" id="swagger-settings">{{ settings_json|safe }}</script>
+  <div id="swagger-ui"></div>
+  <script src="{{ assets }}swagger-ui-bundle.js"></script>
+  <script src="{{ assets }}swagger-ui-init.js"></script>
+</body>
+</html>
+"""
+
+
+class LocalSwagger(DocsBase):
+    """Swagger UI from ninja's bundled files, never from a CDN."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        import json
+
+        config = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout",
+                  "deepLinking": True}
+        template = engines["django"].from_string(SWAGGER_PAGE)
+        html = template.render(
+            {
+                "title": api.title,
+                "assets": request.path.rstrip("/") + "/assets/",
+                # "</" cannot close the script element from inside the JSON.
+                "settings_json": json.dumps(config).replace("</", "<\\/"),
+            },
+            request,
+        )
+        return HttpResponse(html)
+
+
+@cache_control(max_age=86400, public=True)
+def docs_asset(request: HttpRequest, name: str) -> HttpResponseBase:
+    if name not in DOCS_ASSETS:
+        return _plain_error(404, "not_found", _("Not found."))
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse((NINJA_STATIC / name).open("rb"), content_type=content_type)
+
+
+def _plain_error(status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    """The error shape for answers produced outside an operation (unknown path, 405)."""
+    import json
+
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return HttpResponse(
+        json.dumps({"error": body}), status=status, content_type="application/json; charset=utf-8"
+    )
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return _plain_error(404, "not_found", _("There is no such API endpoint."))
+
+
+def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """ninja answers a wrong method with a bare-text 405; give it the error shape."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            error = _plain_error(
+                405, "method_not_allowed", _("This method is not allowed here."),
+                {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]},
+            )
+            error["Allow"] = allowed
+            return error
+        return response
+
+    return wrapper
+
+
+class KinerjaAPI(NinjaAPI):
+    """NinjaAPI whose URL set answers JSON for everything under its prefix."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        wrapped: list[URLResolver | URLPattern] = []
+        for pattern in urls:
+            if isinstance(pattern, URLPattern) and pattern.name not in (
+                "openapi-json", "openapi-view", "api-root"
+            ):
+                pattern.callback = _json_405(pattern.callback)
+            wrapped.append(pattern)
+        if self.docs_url:
+            wrapped.append(
+                path(f"{self.docs_url.strip('/')}/assets/<str:name>", docs_asset,
+                     name="docs-asset")
+            )
+        # Last: anything else under /api/v1/ is a JSON 404, never Django's HTML page.
+        wrapped.append(re_path(r"^(?P<rest>.*)$", unknown_path, name="unknown"))
+        return wrapped
+
+
+api = KinerjaAPI(
     title="Kinerja API",
     version="1",
     description=(
         "e-Kinerja for Indonesian civil servants. Authenticate with a personal access token "
-        "(`Authorization: Bearer knj_...`, created under Akun > Token API) or a browser session. "
-        "Errors are `{\"error\": {\"code\": ..., \"message\": ...}}` with a stable code."
+        "(`Authorization: Bearer knj_...`, created with `POST /api/v1/tokens` or under Akun) or a "
+        "browser session (send the CSRF token on POST/PUT/DELETE). Errors are "
+        "`{\"error\": {\"code\": ..., \"message\": ..., \"details\": ...}}` with a stable code; "
+        "lists are `{items, count, page, page_size}`. See docs/api.md."
     ),
     urls_namespace="api",
     auth=[BearerToken(), SessionAuth(csrf=True)],
+    docs=LocalSwagger(),
     docs_url="/docs",
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+def error_response(
+    request: HttpRequest, status: int, code: str, message: str, details: Any = None
+) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
@@ -61,38 +249,74 @@ def _error(request: HttpRequest, status: int, code: str, message: str, details: 
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return _error(request, exc.status, exc.code, exc.message, exc.details)
+    response = error_response(request, exc.status, exc.code, exc.message, exc.details)
+    if exc.status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="kinerja"'
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    return _error(request, 422, "invalid_request", "The request is not valid.", exc.errors)
+    details = [
+        {key: value for key, value in error.items() if key in ("loc", "msg", "type")}
+        for error in exc.errors
+    ]
+    return error_response(
+        request, 422, "invalid_request", _("The request is not valid."), details
+    )
 
 
 @api.exception_handler(ValidationError)
 def _django_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-    return _error(request, 422, "invalid", "The data is not valid.", details)
+    return error_response(request, 422, "invalid", _("The data is not valid."), details)
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "Log in or send a valid Bearer token.")
+    response = error_response(
+        request, 401, "unauthenticated", _("Log in or send a valid Bearer token.")
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="kinerja"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "forbidden", str(exc) or "Not allowed.")
+    return error_response(request, 403, "forbidden", str(exc) or _("You may not do this."))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "Not found.")
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid_request",
+    429: "throttled",
+}
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc))
+    code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+    return error_response(request, exc.status_code, code, str(exc.message))
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Still JSON, never Django's HTML 500 page; the traceback goes to the log.
+    logger.exception("API error on %s %s", request.method, request.path)
+    return error_response(
+        request, 500, "server_error", _("Something went wrong on our side. It has been logged.")
+    )
 
 
 api.add_router("/", "kinerja.people.api.router")
