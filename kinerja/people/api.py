@@ -34,7 +34,13 @@ from kinerja.people.schemas import (
     TokenOut,
     atasan_out,
 )
-from kinerja.people.selectors import atasan_of, pegawai_list, position_history, team_of
+from kinerja.people.selectors import (
+    atasan_of,
+    pegawai_list,
+    position_history,
+    team_of,
+    tokens_of,
+)
 from kinerja.people.services import account_change_password, token_create, token_revoke
 
 router = Router(tags=["pegawai"])
@@ -150,7 +156,7 @@ def team(request: HttpRequest, on: dt.date | None = DateParam) -> list[Any]:
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="Own API tokens")
 @paginate(Pages)
 def tokens(request: HttpRequest) -> QuerySet[AccessToken]:
-    return AccessToken.objects.filter(account=request.user).order_by("-created_at", "-pk")
+    return tokens_of(request.user)  # type: ignore[arg-type]
 
 
 @router.post(

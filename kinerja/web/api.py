@@ -18,10 +18,12 @@ from ninja.pagination import paginate
 
 from kinerja.core.audit import audit_verify
 from kinerja.core.errors import ApplicationError, Forbidden
+from kinerja.core.middleware import instansi_zone
 from kinerja.core.models import AuditRecord, Instansi
 from kinerja.people.access import may_read_audit
 from kinerja.people.models import Account
 from kinerja.people.schemas import ERRORS, Pages
+from kinerja.people.selectors import audit_trail
 from kinerja.web.schemas import AuditFilter, AuditOut, AuditVerifyOut
 
 router = Router(tags=["audit"])
@@ -33,16 +35,11 @@ def _require_audit_reader(account: Account) -> None:
                                        "the audit trail."))
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
-
-
-def _actor_id(actor: str) -> int | None:
-    """An account id, or a NIP/username (18 digits are a NIP, never an id)."""
-    actor = actor.strip()
-    if actor.isdigit() and len(actor) < 18:
-        return int(actor)
-    return Account.objects.filter(username=actor).values_list("pk", flat=True).first() or -1
+def _aware(value: dt.datetime, account: Account) -> dt.datetime:
+    """A naive moment is in the instansi's zone (WIB, WITA, WIT)."""
+    if timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, instansi_zone(account) or timezone.get_current_timezone())
 
 
 @router.get("/audit", response={200: list[AuditOut], **ERRORS}, summary="The audit trail")
@@ -50,24 +47,26 @@ def _actor_id(actor: str) -> int | None:
 def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> QuerySet[AuditRecord]:
     account: Account = request.user  # type: ignore[assignment]
     _require_audit_reader(account)
-    qs = AuditRecord.objects.all()
-    if account.instansi_id is not None or not account.is_superuser:
-        qs = qs.filter(instansi_id=account.instansi_id)
-    for name in ("action", "object_type", "object_id"):
-        value = getattr(filters, name).strip()
-        if value:
-            qs = qs.filter(**{name: value})
-    if filters.actor.strip():
-        qs = qs.filter(actor_id=_actor_id(filters.actor))
+    actor = filters.actor.strip()
+    qs = audit_trail(
+        account,
+        action=filters.action.strip(),
+        object_type=filters.object_type.strip(),
+        object_id=filters.object_id.strip(),
+        # 18 digits are a NIP; a shorter number is an account id.
+        actor_nip=actor if len(actor) >= 18 or not actor.isdigit() else "",
+    )
+    if actor.isdigit() and len(actor) < 18:
+        qs = qs.filter(actor_id=int(actor))
     if filters.since is not None:
-        qs = qs.filter(at__gte=_aware(filters.since))
+        qs = qs.filter(at__gte=_aware(filters.since, account))
     if filters.until is not None:
-        until = _aware(filters.until)
-        if filters.until.time() == dt.time(0) and filters.until.tzinfo is None:
-            qs = qs.filter(at__lt=until + dt.timedelta(days=1))  # a date: the whole day
+        until = _aware(filters.until, account)
+        if filters.until.tzinfo is None and filters.until.time() == dt.time(0):
+            qs = qs.filter(at__lt=until + dt.timedelta(days=1))  # a bare date: the whole day
         else:
             qs = qs.filter(at__lte=until)
-    return qs.order_by("-seq")
+    return qs.order_by("-seq", "-pk")
 
 
 @router.get(
