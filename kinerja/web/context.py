@@ -6,12 +6,46 @@ from typing import Any
 
 from django.http import HttpRequest
 
+# Which navigation item a page belongs to, by URL name (namespaced where the app has one).
+_SECTIONS = {
+    "home": "home",
+    "team": "team",
+    "people:list": "people",
+    "people:detail": "people",
+    "org:index": "org",
+    "org:opd": "org",
+    "audit": "audit",
+    "account": "account",
+    "password_change": "account",
+    "tokens": "account",
+}
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    from kinerja.core.roles import Role
     from kinerja.people.access import scope_for
 
     scope = scope_for(user)
-    return {"nav_scope": scope, "nav_roles": set(scope.roles)}
+    roles = set(scope.roles)
+    match = getattr(request, "resolver_match", None)
+    section = _SECTIONS.get(match.view_name, "") if match else ""
+    own_nip = user.username if scope.pegawai_id is not None else ""
+    # People lists make sense for anyone who sees more than themself.
+    sees_others = bool(roles - {Role.PEGAWAI}) or scope.is_superuser
+    return {
+        "nav_scope": scope,
+        "nav_roles": roles,
+        "nav_section": section,
+        "nav": {
+            "team": Role.ATASAN in roles,
+            "people": sees_others,
+            "own_nip": own_nip if not sees_others else "",
+            "org": scope.instansi_id is not None or scope.is_superuser,
+            "audit": scope.reads_audit,
+            "import": scope.writes_whole_instansi and scope.instansi_id is not None,
+            "admin": bool(user.is_staff),
+        },
+    }

@@ -7,4 +7,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tim/", views.team, name="team"),
+    path("akun/", views.account, name="account"),
+    path("akun/kata-sandi/", views.password_change, name="password_change"),
+    path("akun/token/", views.tokens, name="tokens"),
+    path("akun/token/<int:pk>/cabut/", views.token_revoke_view, name="token_revoke"),
+    path("audit/", views.audit, name="audit"),
 ]
