@@ -8,7 +8,7 @@ out. Anything outside the caller's scope is 404, the same as missing (STYLE.md 5
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -150,7 +150,10 @@ def employee_atasan(
 @paginate(Pages)
 def team(request: HttpRequest, on: dt.date | None = DateParam) -> list[Any]:
     on = on or today_in(request.user)  # type: ignore[arg-type]
-    return team_of(request.user, on)  # type: ignore[arg-type]
+    members = team_of(request.user, on)  # type: ignore[arg-type]
+    # team_of joins the unit but not the OPD of each position: one query for all of them.
+    prefetch_related_objects([m.jabatan for m in members], "opd")
+    return members
 
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="Own API tokens")
