@@ -1,4 +1,5 @@
 """Pages for the organisation structure."""
+
 from django.urls import path
 
 from kinerja.org import views

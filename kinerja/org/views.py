@@ -58,8 +58,10 @@ def opd_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tree = opd_structure(opd, on)
     # Names in the structure are open to the instansi; a profile link only where it would open.
     holder_ids = {a.pegawai_id for a in _assignments(tree)}
-    visible = set(
-        pegawai_visible_to(user).filter(pk__in=holder_ids).values_list("pk", flat=True)
-    ) if holder_ids else set()
+    visible = (
+        set(pegawai_visible_to(user).filter(pk__in=holder_ids).values_list("pk", flat=True))
+        if holder_ids
+        else set()
+    )
     context = {"opd": opd, "tree": tree, "on": on, "visible_ids": visible}
     return render(request, "org/opd.html", context)

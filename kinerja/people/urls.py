@@ -1,4 +1,5 @@
 """Pages for people."""
+
 from django.urls import path
 
 from kinerja.people import views
