@@ -178,6 +178,15 @@ def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _plain_error(404, "not_found", _("There is no such API endpoint."))
 
 
+def api_root(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+    import json
+
+    base = request.path.rstrip("/")
+    body = {"name": api.title, "version": api.version, "docs": f"{base}{api.docs_url}",
+            "openapi": f"{base}{api.openapi_url}"}
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")
+
+
 def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """ninja answers a wrong method with a bare-text 405; give it the error shape."""
 
@@ -206,8 +215,11 @@ class KinerjaAPI(NinjaAPI):
         urls = super()._get_urls()
         wrapped: list[URLResolver | URLPattern] = []
         for pattern in urls:
-            if isinstance(pattern, URLPattern) and pattern.name not in (
-                "openapi-json", "openapi-view", "api-root"
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                # ninja's root raises Http404 (an HTML page); answer where the docs are instead.
+                pattern = path("", functools.partial(api_root, api=self), name="api-root")
+            elif isinstance(pattern, URLPattern) and pattern.name not in (
+                "openapi-json", "openapi-view"
             ):
                 pattern.callback = _json_405(pattern.callback)
             wrapped.append(pattern)

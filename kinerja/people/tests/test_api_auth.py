@@ -231,3 +231,10 @@ def test_every_error_under_the_api_is_json(db, method):
     response = getattr(Client(), method)(f"{API}/tokens/1")
     assert response["Content-Type"].startswith("application/json")
     assert "error" in response.json()
+
+
+def test_api_root_points_to_the_docs(db):
+    response = Client().get(f"{API}/")
+    assert response.status_code == 200
+    assert response.json()["docs"] == f"{API}/docs"
+    assert response.json()["openapi"] == f"{API}/openapi.json"

@@ -1,0 +1,334 @@
+"""The authorization matrix: every API operation and every page, for every member of the cast,
+against objects inside and outside their scope.
+
+The table below is the specification (kinerja/people/access.py): pegawai see themselves; an
+atasan sees subordinates, direct and indirect; admin OPD their own OPD; admin BKPSDM the whole
+instansi, read and write; pimpinan and auditor the whole instansi, read-only; the audit trail is
+for the auditor and admin BKPSDM; imports for admin BKPSDM only. The organisation structure is
+open to everyone of the instansi. Another instansi's objects do not exist (404).
+
+Anonymous callers get 401 on the API and a redirect to /masuk/ on pages.
+
+`test_every_api_operation_has_a_row` and `test_every_page_has_a_row` fail when an endpoint or a
+URL pattern appears without a row here, so nobody adds a door without saying who may open it.
+A row whose current behaviour is wrong carries `xfail=` with the reason (and is listed in the
+report of whoever found it); the suite stays green and the row turns red the day it is fixed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kinerja.testing import PASSWORD, Cast, build_cast
+
+ACTORS = (
+    "anonymous", "pegawai", "atasan", "kadis", "admin_opd", "admin_bkpsdm", "pimpinan",
+    "auditor", "outsider",
+)
+# Where a page sends someone who is not logged in (checked as 302 + Location).
+LOGIN = "login"
+API = "/api/v1"
+
+# Pages and paths outside the matrix: Django admin (its own permission system), language
+# switching, static and media files, and the API (whose operations come from the OpenAPI
+# document instead, so the docs and the JSON 404 catch-all are not operations).
+EXCLUDED_PAGE_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/v1/")
+
+
+def api(default: int, **actors: int) -> dict[str, Any]:
+    """Expected statuses for an API operation: `default` for every logged-in actor unless
+    named; anonymous is always 401."""
+    expected: dict[str, Any] = {actor: default for actor in ACTORS}
+    expected["anonymous"] = 401
+    expected.update(actors)
+    return expected
+
+
+def page(default: int, **actors: Any) -> dict[str, Any]:
+    """Expected statuses for a page; anonymous is sent to the log-in page."""
+    expected: dict[str, Any] = {actor: default for actor in ACTORS}
+    expected["anonymous"] = LOGIN
+    expected.update(actors)
+    return expected
+
+
+# Shorthands for the scopes, as statuses per actor.
+INSTANSI_READERS = {"admin_bkpsdm": 200, "pimpinan": 200, "auditor": 200}
+ONLY_AUDIT_READERS = {"admin_bkpsdm": 200, "auditor": 200}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One operation on one target: `route` is the OpenAPI path (API) or the URL pattern
+    (pages); `target` names the object put into its placeholder (see `resolve_target`)."""
+
+    method: str
+    route: str
+    expected: dict[str, Any]
+    target: str = ""
+    body: dict[str, Any] | None = None
+    xfail: str = ""
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.route}" + (f" [{self.target}]" if self.target else "")
+
+
+NEW_PASSWORD = "Matriks-baru-2026"
+
+MATRIX: list[Row] = [
+    # --- API: me and account ------------------------------------------------------------------
+    Row("GET", f"{API}/me", api(200)),
+    Row("PUT", f"{API}/me/password", api(204),
+        body={"old_password": PASSWORD, "new_password": NEW_PASSWORD}),
+    Row("GET", f"{API}/tokens", api(200)),
+    Row("POST", f"{API}/tokens", api(201), body={"name": "matriks"}),
+    Row("DELETE", f"{API}/tokens/{{token_id}}", api(204), target="token:own"),
+    Row("DELETE", f"{API}/tokens/{{token_id}}", api(404), target="token:other"),
+    # --- API: employees -----------------------------------------------------------------------
+    Row("GET", f"{API}/employees", api(200)),
+    Row("GET", f"{API}/employees/{{nip}}", api(200), target="nip:self"),
+    Row("GET", f"{API}/employees/{{nip}}", api(200, outsider=404), target="nip:pegawai"),
+    Row("GET", f"{API}/employees/{{nip}}",
+        api(404, kadis=200, admin_opd=200, **INSTANSI_READERS), target="nip:staf_kasi"),
+    Row("GET", f"{API}/employees/{{nip}}",
+        api(404, outsider=200, **INSTANSI_READERS), target="nip:outsider"),
+    Row("GET", f"{API}/employees/{{nip}}", api(404), target="nip:foreign"),
+    Row("GET", f"{API}/employees/{{nip}}/history", api(200), target="nip:self"),
+    Row("GET", f"{API}/employees/{{nip}}/history", api(200, outsider=404),
+        target="nip:pegawai"),
+    Row("GET", f"{API}/employees/{{nip}}/history",
+        api(404, outsider=200, **INSTANSI_READERS), target="nip:outsider"),
+    Row("GET", f"{API}/employees/{{nip}}/history", api(404), target="nip:foreign"),
+    Row("GET", f"{API}/employees/{{nip}}/atasan", api(200), target="nip:self"),
+    Row("GET", f"{API}/employees/{{nip}}/atasan",
+        api(404, kadis=200, admin_opd=200, **INSTANSI_READERS), target="nip:staf_kasi"),
+    Row("GET", f"{API}/employees/{{nip}}/atasan",
+        api(404, outsider=200, **INSTANSI_READERS), target="nip:outsider"),
+    Row("GET", f"{API}/employees/{{nip}}/atasan", api(404), target="nip:foreign"),
+    Row("GET", f"{API}/team", api(200)),
+    # --- API: organisation (open to the instansi) ---------------------------------------------
+    Row("GET", f"{API}/opd", api(200)),
+    Row("GET", f"{API}/opd/{{opd_id}}", api(200), target="opd:disdik"),
+    Row("GET", f"{API}/opd/{{opd_id}}", api(404), target="opd:foreign"),
+    Row("GET", f"{API}/units", api(200)),
+    Row("GET", f"{API}/units/{{unit_id}}", api(200), target="unit:rujukan"),
+    Row("GET", f"{API}/units/{{unit_id}}", api(404), target="unit:foreign"),
+    Row("GET", f"{API}/positions", api(200)),
+    Row("GET", f"{API}/positions/{{position_id}}", api(200), target="position:kadis_disdik"),
+    Row("GET", f"{API}/positions/{{position_id}}", api(404), target="position:foreign"),
+    # --- API: audit trail ---------------------------------------------------------------------
+    Row("GET", f"{API}/audit", api(403, **ONLY_AUDIT_READERS)),
+    Row("GET", f"{API}/audit/verify", api(403, **ONLY_AUDIT_READERS)),
+    # --- Pages --------------------------------------------------------------------------------
+    Row("GET", "/", page(200)),
+    Row("GET", "/masuk/", page(302, anonymous=200)),
+    Row("POST", "/keluar/", page(302, anonymous=302)),
+    Row("GET", "/tim/", page(200)),
+    Row("GET", "/akun/", page(200)),
+    Row("GET", "/akun/kata-sandi/", page(200)),
+    Row("POST", "/akun/kata-sandi/", page(302), body={
+        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
+    }),
+    Row("GET", "/akun/token/", page(200)),
+    Row("POST", "/akun/token/", page(200), body={"name": "matriks"}),
+    Row("POST", "/akun/token/<int:pk>/cabut/", page(302), target="token:own"),
+    Row("POST", "/akun/token/<int:pk>/cabut/", page(404), target="token:other"),
+    Row("GET", "/audit/", page(404, **ONLY_AUDIT_READERS)),
+    Row("GET", "/org/", page(200)),
+    Row("GET", "/org/opd/<int:pk>/", page(200), target="opd:disdik"),
+    Row("GET", "/org/opd/<int:pk>/", page(404), target="opd:foreign"),
+    Row("GET", "/pegawai/", page(200)),
+    Row("GET", "/pegawai/<str:nip>/", page(200), target="nip:self"),
+    Row("GET", "/pegawai/<str:nip>/", page(200, outsider=404), target="nip:pegawai"),
+    Row("GET", "/pegawai/<str:nip>/",
+        page(404, kadis=200, admin_opd=200, **INSTANSI_READERS), target="nip:staf_kasi"),
+    Row("GET", "/pegawai/<str:nip>/",
+        page(404, outsider=200, **INSTANSI_READERS), target="nip:outsider"),
+    Row("GET", "/pegawai/<str:nip>/", page(404), target="nip:foreign"),
+]
+
+
+# --- Resolving targets ----------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The cast, plus lazily another instansi (for `foreign` targets)."""
+
+    cast: Cast
+    _foreign: Cast | None = field(default=None, repr=False)
+
+    @property
+    def foreign(self) -> Cast:
+        if self._foreign is None:
+            self._foreign = build_cast("kab-lain")
+        return self._foreign
+
+
+def resolve_target(world: World, actor: str, target: str) -> str:
+    """The value for a route placeholder. `nip:self` is the actor's own NIP (the pegawai's for
+    anonymous); `token:own` a fresh token of the actor; `token:other` one of pegawai2."""
+    from kinerja.people.services import token_create
+
+    kind, _sep, name = target.partition(":")
+    cast = world.cast
+    if kind == "nip":
+        if name == "self":
+            name = "pegawai" if actor == "anonymous" else actor
+        if name == "foreign":
+            return world.foreign.people["pegawai"].nip
+        return cast.people[name].nip
+    if kind == "token":
+        owner = "pegawai2" if name == "other" or actor == "anonymous" else actor
+        token, _plain = token_create(account=cast.accounts[owner], name="matriks")
+        return str(token.pk)
+    collections: dict[str, Callable[[Cast], dict[str, Any]]] = {
+        "opd": lambda c: c.opds, "unit": lambda c: c.units, "position": lambda c: c.positions,
+    }
+    if kind in collections:
+        if name == "foreign":
+            return str(collections[kind](world.foreign)["dinkes" if kind != "position" else
+                                                      "kadis"].pk)
+        return str(collections[kind](cast)[name].pk)
+    raise AssertionError(f"unknown matrix target {target!r}")
+
+
+PLACEHOLDER = re.compile(r"\{[^}]+\}|<[^>]+>")
+
+
+def url_for(row: Row, world: World, actor: str) -> str:
+    if not row.target:
+        return row.route
+    value = resolve_target(world, actor, row.target)
+    return PLACEHOLDER.sub(value, row.route)
+
+
+def client_as(world: World, actor: str) -> Client:
+    client = Client()
+    if actor != "anonymous":
+        client.force_login(
+            world.cast.accounts[actor], backend="django.contrib.auth.backends.ModelBackend"
+        )
+    return client
+
+
+def outcome(response: Any) -> Any:
+    """The status as the matrix writes it: LOGIN for login_required's redirect (with ?next=)."""
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith(f"{reverse('login')}?next="):
+        return LOGIN
+    return response.status_code
+
+
+def call(row: Row, world: World, actor: str) -> Any:
+    client = client_as(world, actor)
+    url = url_for(row, world, actor)
+    method = getattr(client, row.method.lower())
+    if row.is_api:
+        if row.body is not None:
+            response = method(url, row.body, content_type="application/json")
+        else:
+            response = method(url)
+        # Whatever the status, the API answers JSON, and errors in the one shape.
+        assert response["Content-Type"].startswith("application/json"), (actor, url)
+        if response.status_code >= 400:
+            assert set(response.json()["error"]) >= {"code", "message"}, (actor, url)
+    else:
+        response = method(url, row.body or {})
+    return outcome(response)
+
+
+def _param(row: Row) -> Any:
+    marks = [pytest.mark.xfail(reason=row.xfail, strict=True)] if row.xfail else []
+    return pytest.param(row, id=row.id, marks=marks)
+
+
+@pytest.mark.parametrize("row", [_param(row) for row in MATRIX])
+def test_matrix(cast, row: Row) -> None:
+    world = World(cast)
+    actual = {actor: call(row, world, actor) for actor in ACTORS}
+    wrong = {
+        actor: f"expected {row.expected[actor]}, got {actual[actor]}"
+        for actor in ACTORS
+        if actual[actor] != row.expected[actor]
+    }
+    assert not wrong, f"{row.id}: {wrong}"
+
+
+# --- Completeness -----------------------------------------------------------------------------
+
+
+def api_operations() -> set[tuple[str, str]]:
+    from kinerja.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    return {
+        (method.upper(), route)
+        for route, methods in schema["paths"].items()
+        for method in methods
+        if method in ("get", "post", "put", "patch", "delete")
+    }
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def page_routes() -> set[str]:
+    return {
+        "/" + route
+        for route in _walk(get_resolver().url_patterns)
+        if not route.startswith(EXCLUDED_PAGE_PREFIXES)
+    }
+
+
+def test_every_api_operation_has_a_row() -> None:
+    covered = {(row.method, row.route) for row in MATRIX if row.is_api}
+    missing = sorted(api_operations() - covered)
+    assert not missing, f"API operations without a row in the authorization matrix: {missing}"
+
+
+def test_every_page_has_a_row() -> None:
+    covered = {row.route for row in MATRIX if not row.is_api}
+    missing = sorted(page_routes() - covered)
+    assert not missing, f"URL patterns without a row in the authorization matrix: {missing}"
+
+
+def test_every_row_is_a_real_route() -> None:
+    operations = api_operations()
+    pages = page_routes()
+    stale = [
+        row.id for row in MATRIX
+        if (row.is_api and (row.method, row.route) not in operations)
+        or (not row.is_api and row.route not in pages)
+    ]
+    assert not stale, f"Matrix rows for routes that no longer exist: {stale}"
+
+
+def test_every_row_names_every_actor() -> None:
+    for row in MATRIX:
+        assert set(row.expected) == set(ACTORS), row.id
+        if row.is_api:
+            assert row.expected["anonymous"] == 401, row.id
+
+
+def test_matrix_size() -> None:
+    """Documented in the report and docs/api.md: operations x actors."""
+    assert len(MATRIX) * len(ACTORS) >= 9 * 50
