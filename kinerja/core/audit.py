@@ -250,3 +250,53 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         f = obj._meta.get_field(name)
         values[name] = getattr(obj, f.attname)
     return values
+
+
+def audit_record_many_copy(
+    *, actor: Any, instansi: Instansi | int, entries: Iterable[AuditEntry]
+) -> int:
+    """`audit_record_many` for bulk imports: the same records, sealed with the same
+    `compute_hash`, but written with PostgreSQL's COPY instead of `bulk_create` (at 100k rows
+    the model instances and JSON adaptation of bulk_create dominated the import). Returns the
+    number of records. Other databases take `audit_record_many`. Must run inside the caller's
+    transaction, like `audit_record_many`."""
+    from django.db import connection
+
+    entries = list(entries)
+    if not entries:
+        return 0
+    if connection.vendor != "postgresql":
+        return len(audit_record_many(actor=actor, instansi=instansi, entries=entries))
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit records are written inside the service's transaction")
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    AuditChainHead.objects.get_or_create(instansi_id=instansi_id)
+    head = AuditChainHead.objects.select_for_update().get(instansi_id=instansi_id)
+    actor_id, actor_label = _actor_fields(actor)
+    now = timezone.now()
+    seq, prev = head.last_seq, head.last_hash or GENESIS
+    columns = ("instansi_id", "seq", "at", "actor_id", "actor_label", "action", "object_type",
+               "object_id", "object_label", "changes", "context", "prev_hash", "hash")
+    sql = f"COPY {AuditRecord._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for entry in entries:
+            seq += 1
+            changes = json_value(dict(entry.changes))
+            context = json_value(dict(entry.context))
+            object_id = str(entry.object_id)
+            object_label = str(entry.object_label)[:300]
+            digest = compute_hash(
+                instansi_id=instansi_id, seq=seq, at=now, actor_id=actor_id,
+                actor_label=actor_label, action=entry.action, object_type=entry.object_type,
+                object_id=object_id, object_label=object_label, changes=changes,
+                context=context, prev_hash=prev,
+            )
+            copy.write_row((
+                instansi_id, seq, now, actor_id, actor_label, entry.action, entry.object_type,
+                object_id, object_label, json.dumps(changes, ensure_ascii=False),
+                json.dumps(context, ensure_ascii=False), prev, digest,
+            ))
+            prev = digest
+    head.last_seq, head.last_hash = seq, prev
+    head.save(update_fields=["last_seq", "last_hash"])
+    return len(entries)
