@@ -1,0 +1,310 @@
+"""Writing a demo plan to the database, fast enough for 100k employees.
+
+Ids are allocated up front (PostgreSQL: `nextval` of the table's identity sequence; SQLite: past
+the current maximum, under the write lock the IMMEDIATE transaction already holds), so the
+materialised paths of units ("/<root id>/<child id>/") and positions (the supervisor line) are
+computed in Python and every table is written with one `bulk_create` stream, never an UPDATE per
+row.
+
+Audit: the load is one write by the system, recorded as ONE `demo.load` record carrying the counts,
+the seed and the log-in table, not one record per created row. A per-row trail of 100k employees,
+100k accounts and their history would be several hundred thousand records of data nobody entered,
+make the load several times slower, and bury the real trail; the record says exactly which
+generator, seed and size produced the rows, which is what an auditor needs to reproduce them.
+
+Passwords: every demo account shares one demo password; it is hashed once and the hash string is
+reused (argon2 takes ~50 ms a hash: 100k hashes would take over an hour).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+
+from kinerja.core.audit import audit_record
+from kinerja.core.models import Instansi
+from kinerja.core.roles import Role
+from kinerja.demo.plan import DemoPlan, build_plan
+from kinerja.org.models import Jabatan, Opd, UnitKerja
+from kinerja.org.rules import HoldingKind
+from kinerja.people.access import in_force_q
+from kinerja.people.models import Account, Pegawai, PositionAssignment, RoleGrant
+
+DEFAULT_CODE = "lembah-hijau"
+DEFAULT_NAME = "Pemerintah Kabupaten Lembah Hijau"
+DEFAULT_TIME_ZONE = "Asia/Makassar"
+DEMO_PASSWORD = "kinerja-demo"
+BATCH = 5000
+ROLE_ORDER = ("pegawai", "atasan", "admin_opd", "admin_bkpsdm", "pimpinan", "auditor", "plt",
+              "plh")
+ROLE_LABELS = {
+    "pegawai": "Pegawai",
+    "atasan": "Atasan",
+    "admin_opd": "Admin OPD",
+    "admin_bkpsdm": "Admin BKPSDM",
+    "pimpinan": "Pimpinan",
+    "auditor": "Auditor",
+    "plt": "Plt (acting, vacant post)",
+    "plh": "Plh (acting, holder on leave)",
+}
+
+
+class DemoExists(Exception):
+    """The instansi already holds data; the caller decides (--if-empty, --reset)."""
+
+
+@dataclass
+class LoadResult:
+    instansi: Instansi
+    counts: dict[str, int]
+    seconds: float
+    timings: dict[str, float]
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh primary keys for `model`, reserved before the rows are written."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cur.fetchall()]
+        # SQLite: the IMMEDIATE transaction holds the write lock, so nobody else inserts
+        # between this read and our insert; AUTOINCREMENT moves its counter past explicit ids.
+        cur.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
+        start = int(cur.fetchone()[0]) + 1
+    return list(range(start, start + count))
+
+
+def _bulk(model: type[models.Model], rows: Sequence[models.Model]) -> None:
+    for i in range(0, len(rows), BATCH):
+        model.objects.bulk_create(rows[i : i + BATCH], batch_size=BATCH)
+
+
+def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
+    start = time.perf_counter()
+    result = fn()
+    timings[name] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def instansi_name(code: str) -> str:
+    return DEFAULT_NAME if code == DEFAULT_CODE else f"{DEFAULT_NAME} ({code})"
+
+
+def has_data(instansi: Instansi) -> bool:
+    return Opd.objects.filter(instansi=instansi).exists() or Pegawai.objects.filter(
+        instansi=instansi
+    ).exists()
+
+
+def reset_instansi(instansi: Instansi) -> dict[str, int]:
+    """Remove the org and people of an instansi, keeping the instansi and its audit trail.
+
+    The audit trail is append-only (a trigger refuses DELETE on PostgreSQL), so the instansi row
+    it points to stays; the next `demo.load` record follows the old ones in the same chain."""
+    deleted: dict[str, int] = {}
+    accounts = Account.objects.filter(instansi=instansi)
+    deleted["role_grants"] = RoleGrant.objects.filter(instansi=instansi).delete()[0]
+    deleted["accounts"] = accounts.delete()[0]
+    deleted["assignments"] = PositionAssignment.objects.filter(instansi=instansi).delete()[0]
+    deleted["pegawai"] = Pegawai.objects.filter(instansi=instansi).delete()[0]
+    # PROTECT self-references: unhook the trees first, then one DELETE each.
+    Jabatan.objects.filter(instansi=instansi).update(supervisor=None)
+    deleted["jabatan"] = Jabatan.objects.filter(instansi=instansi).delete()[0]
+    UnitKerja.objects.filter(instansi=instansi).update(parent=None)
+    deleted["units"] = UnitKerja.objects.filter(instansi=instansi).delete()[0]
+    deleted["opds"] = Opd.objects.filter(instansi=instansi).delete()[0]
+    return deleted
+
+
+def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dict[str, int]:
+    opd_ids = allocate_ids(Opd, len(plan.opds))
+    unit_ids = allocate_ids(UnitKerja, len(plan.units))
+    position_ids = allocate_ids(Jabatan, len(plan.positions))
+    person_ids = allocate_ids(Pegawai, len(plan.people))
+    account_ids = allocate_ids(Account, len(plan.people))
+
+    opds = [Opd(id=opd_ids[o.idx], instansi=instansi, code=o.code, name=o.name,
+                short_name=o.short) for o in plan.opds]
+    _timed(timings, "opd", lambda: _bulk(Opd, opds))
+
+    unit_paths: list[str] = []
+    units = []
+    for u in plan.units:  # parents come before their children in the plan
+        parent_path = unit_paths[u.parent] if u.parent is not None else "/"
+        path = f"{parent_path}{unit_ids[u.idx]}/"
+        unit_paths.append(path)
+        units.append(UnitKerja(
+            id=unit_ids[u.idx], instansi=instansi, opd_id=opd_ids[u.opd],
+            parent_id=unit_ids[u.parent] if u.parent is not None else None, code=u.code,
+            name=u.name, path=path, depth=path.count("/") - 2,
+        ))
+    _timed(timings, "units", lambda: _bulk(UnitKerja, units))
+
+    position_paths: list[str] = []
+    positions = []
+    for p in plan.positions:  # supervisors come before their reports in the plan
+        parent_path = position_paths[p.supervisor] if p.supervisor is not None else "/"
+        path = f"{parent_path}{position_ids[p.idx]}/"
+        position_paths.append(path)
+        positions.append(Jabatan(
+            id=position_ids[p.idx], instansi=instansi, opd_id=opd_ids[p.opd],
+            unit_id=unit_ids[p.unit], code=p.code, name=p.name, jenis=p.jenis,
+            jenjang=p.jenjang, kelas=p.kelas,
+            supervisor_id=position_ids[p.supervisor] if p.supervisor is not None else None,
+            path=path,
+        ))
+    _timed(timings, "positions", lambda: _bulk(Jabatan, positions))
+
+    people = [Pegawai(
+        id=person_ids[p.idx], instansi=instansi, nip=p.nip, name=p.name,
+        gelar_depan=p.gelar_depan, gelar_belakang=p.gelar_belakang, asn_type=p.asn_type,
+        golongan=p.golongan, status=p.status, gender=p.gender, birth_date=p.birth_date,
+        tmt_cpns=p.tmt_cpns,
+    ) for p in plan.people]
+    _timed(timings, "pegawai", lambda: _bulk(Pegawai, people))
+
+    assignments = [PositionAssignment(
+        instansi=instansi, pegawai_id=person_ids[a.person], jabatan_id=position_ids[a.position],
+        kind=a.kind, movement=a.movement, start_date=a.start, end_date=a.end,
+        sk_number=a.sk_number,
+    ) for a in plan.assignments]
+    _timed(timings, "assignments", lambda: _bulk(PositionAssignment, assignments))
+
+    password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
+    staff = set(plan.featured.get("admin_bkpsdm", []))
+    accounts = [Account(
+        id=account_ids[p.idx], username=p.nip, instansi=instansi, pegawai_id=person_ids[p.idx],
+        display_name=p.full_name, password=password, is_staff=p.idx in staff,
+        is_active=p.status != "pensiun",
+    ) for p in plan.people]
+    _timed(timings, "accounts", lambda: _bulk(Account, accounts))
+
+    grants = []
+    for person in plan.featured.get("admin_bkpsdm", []):
+        grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi,
+                                role=Role.ADMIN_BKPSDM))
+    admin_opd_positions = ["DINKES-SEK-SB1-K", "DISDIK-SEK-SB1-K"]
+    for person, code in zip(plan.featured.get("admin_opd", []), admin_opd_positions,
+                            strict=False):
+        opd = plan.positions[plan.position_by_code(code).idx].opd
+        grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi,
+                                role=Role.ADMIN_OPD, opd_id=opd_ids[opd]))
+    for role, key in ((Role.PIMPINAN, "pimpinan"), (Role.AUDITOR, "auditor")):
+        for person in plan.featured.get(key, []):
+            grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi, role=role))
+    RoleGrant.objects.bulk_create(grants)
+    return {
+        "opd": len(opds),
+        "units": len(units),
+        "positions": len(positions),
+        "pegawai": len(people),
+        "assignments": len(assignments),
+        "accounts": len(accounts),
+        "role_grants": len(grants),
+    }
+
+
+def load_demo(
+    *,
+    code: str = DEFAULT_CODE,
+    employees: int = 300,
+    seed: int = 1,
+    today: dt.date,
+    reset: bool = False,
+) -> LoadResult:
+    """Build the demo Pemda (or a benchmark-sized one) in one transaction."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    with transaction.atomic():
+        instansi, created = Instansi.objects.get_or_create(
+            code=code,
+            defaults={"name": instansi_name(code), "kind": Instansi.Kind.KABUPATEN,
+                      "time_zone": DEFAULT_TIME_ZONE},
+        )
+        deleted: dict[str, int] = {}
+        if not created and has_data(instansi):
+            if not reset:
+                raise DemoExists(code)
+            deleted = _timed(timings, "reset", lambda: reset_instansi(instansi))
+        sekda_jenis = "jpt_madya" if instansi.kind == Instansi.Kind.PROVINSI else "jpt_pratama"
+        taken = _timed(timings, "taken_nips",
+                       lambda: set(Pegawai.objects.values_list("nip", flat=True)))
+        plan = _timed(timings, "plan", lambda: build_plan(
+            employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis,
+            taken_nips=taken))
+        counts = _write(plan, instansi, timings)
+        logins = {role: [plan.people[i].nip for i in plan.featured.get(role, [])]
+                  for role in ROLE_ORDER}
+        audit_record(
+            actor=None, instansi=instansi, action="demo.load", obj=instansi,
+            context={
+                "generator": "kinerja.demo", "seed": seed, "employees": employees,
+                "today": today.isoformat(), "counts": counts, "reset": deleted,
+                "logins": logins, "situations": plan.situations,
+            },
+        )
+    return LoadResult(instansi, counts, round(time.perf_counter() - started, 2), timings)
+
+
+@dataclass(frozen=True)
+class LoginRow:
+    role: str
+    nip: str
+    name: str
+    position: str
+    opd: str
+
+
+def demo_logins(instansi: Instansi, on: dt.date) -> list[LoginRow]:
+    """The log-in table, read back from the last `demo.load` record and the live data (so it is
+    right after `--if-empty` too). Three queries."""
+    from kinerja.core.models import AuditRecord
+
+    record = (
+        AuditRecord.objects.filter(instansi=instansi, action="demo.load").order_by("-seq").first()
+    )
+    if record is None:
+        return []
+    logins: dict[str, list[str]] = record.context.get("logins", {})
+    nips = [nip for role in ROLE_ORDER for nip in logins.get(role, [])]
+    people = {p.nip: p for p in Pegawai.objects.filter(nip__in=nips)}
+    held = (
+        PositionAssignment.objects.filter(in_force_q(on), pegawai__nip__in=nips)
+        .select_related("pegawai", "jabatan", "jabatan__opd")
+        .order_by("start_date")
+    )
+    definitive: dict[str, tuple[str, str]] = {}
+    acting: dict[str, list[str]] = {}
+    for a in held:
+        nip = a.pegawai.nip
+        if a.kind == HoldingKind.DEFINITIF:
+            definitive[nip] = (a.jabatan.name, a.jabatan.opd.short_name)  # newest TMT wins
+        else:
+            acting.setdefault(nip, []).append(f"{a.kind.capitalize()} {a.jabatan.name}")
+    position = {
+        nip: ("; ".join([definitive.get(nip, ("", ""))[0], *acting.get(nip, [])]).strip("; "),
+              definitive.get(nip, ("", ""))[1])
+        for nip in nips
+    }
+    rows = []
+    for role in ROLE_ORDER:
+        for nip in logins.get(role, []):
+            person = people.get(nip)
+            if person is None:
+                continue
+            pos, opd = position.get(nip, ("", ""))
+            rows.append(LoginRow(ROLE_LABELS[role], nip, person.full_name, pos, opd))
+    return rows
