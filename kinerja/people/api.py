@@ -18,6 +18,7 @@ from kinerja.core.errors import NotFound
 from kinerja.org.rules import HoldingKind
 from kinerja.people.access import get_pegawai_for, in_force_q, scope_for, today_in
 from kinerja.people.models import AccessToken, Account, Pegawai, PositionAssignment
+from kinerja.people.rules import normalise_nip
 from kinerja.people.schemas import (
     ERRORS,
     AssignmentOut,
@@ -115,7 +116,7 @@ def employees(request: HttpRequest, filters: Query[EmployeeFilter]) -> QuerySet[
 
 @router.get("/employees/{nip}", response={200: EmployeeDetailOut, **ERRORS}, summary="One employee")
 def employee(request: HttpRequest, nip: str) -> Pegawai:
-    pegawai = get_pegawai_for(request.user, nip=nip)  # type: ignore[arg-type]
+    pegawai = get_pegawai_for(request.user, nip=normalise_nip(nip))  # type: ignore[arg-type]
     return _with_positions(pegawai, today_in(request.user))  # type: ignore[arg-type]
 
 
@@ -126,7 +127,7 @@ def employee(request: HttpRequest, nip: str) -> Pegawai:
 )
 @paginate(Pages)
 def employee_history(request: HttpRequest, nip: str) -> QuerySet[PositionAssignment]:
-    return position_history(get_pegawai_for(request.user, nip=nip))  # type: ignore[arg-type]
+    return position_history(get_pegawai_for(request.user, nip=normalise_nip(nip)))  # type: ignore[arg-type]
 
 
 @router.get(
@@ -137,7 +138,7 @@ def employee_history(request: HttpRequest, nip: str) -> QuerySet[PositionAssignm
 def employee_atasan(
     request: HttpRequest, nip: str, on: dt.date | None = DateParam
 ) -> dict[str, Any]:
-    pegawai = get_pegawai_for(request.user, nip=nip)  # type: ignore[arg-type]
+    pegawai = get_pegawai_for(request.user, nip=normalise_nip(nip))  # type: ignore[arg-type]
     on = on or today_in(request.user)  # type: ignore[arg-type]
     return {"date": on, "atasan": atasan_out(atasan_of(pegawai, on))}
 

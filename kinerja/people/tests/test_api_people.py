@@ -345,3 +345,10 @@ def test_password_change(cast, client_for):
     assert response.status_code == 204
     cast.pegawai.refresh_from_db()
     assert cast.pegawai.check_password("Baru-sekali-2026")
+
+
+def test_nip_may_be_written_with_spaces(cast, client_for):
+    nip = cast.people["pegawai"].nip
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    response = client_for(cast.pegawai).get(f"{API}/employees/{spaced}")
+    assert response.status_code == 200 and response.json()["nip"] == nip
