@@ -59,7 +59,9 @@ def parse_nip(raw: str, *, asn_type: str = "PNS") -> NipInfo:
     (agreement count or a code), gender digit, sequence. Example: 199009132025242014.
     """
     nip = normalise_nip(raw)
-    if not nip.isdigit() or len(nip) != 18:
+    # ASCII only: str.isdigit() also accepts other scripts' digits and superscripts ("²"), which
+    # int() then reads (or crashes on); a NIP is written in ASCII digits.
+    if not (nip.isascii() and nip.isdigit()) or len(nip) != 18:
         raise RuleViolation("nip_format", _("NIP must be exactly 18 digits"))
     birth = _date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8]), "nip_birth_date", _("birth date"))
     if not 1900 <= birth.year <= 2099:
