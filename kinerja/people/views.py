@@ -49,6 +49,7 @@ class PegawaiFilterForm(forms.Form):
     )
 
     def __init__(self, *args: Any, opd_choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["opd"].choices = [("", _("All"))] + opd_choices
 

@@ -55,6 +55,14 @@ def _user(request: HttpRequest) -> Account:
     return user
 
 
+class PageForm(forms.Form):
+    """Forms on pages: labels without the trailing colon (the layout sets labels apart)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 # --- Log-in -------------------------------------------------------------------------------------
 
 
@@ -166,7 +174,7 @@ def team(request: HttpRequest) -> HttpResponse:
 # --- Account ------------------------------------------------------------------------------------
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(PageForm):
     old_password = forms.CharField(
         label=_lazy("Current password"),
         strip=False,
@@ -191,7 +199,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(PageForm):
     name = forms.CharField(
         label=_lazy("Name"),
         max_length=100,
@@ -282,7 +290,7 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Audit trail --------------------------------------------------------------------------------
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PageForm):
     action = forms.CharField(label=_lazy("Action"), required=False, max_length=60)
     object_type = forms.CharField(label=_lazy("Object type"), required=False, max_length=60)
     object_id = forms.CharField(label=_lazy("Object id"), required=False, max_length=64)

@@ -1,0 +1,109 @@
+"""Real-browser fixtures: Playwright (sync API) driving Debian's chromium; never downloads one.
+
+Run with `pytest -m browser`; without chromium on PATH (or CHROMIUM=/path) the tests skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+
+
+def _chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = _chromium_path()
+    if not executable:
+        pytest.skip(
+            "chromium is not installed: `apt install chromium` (Debian) or set CHROMIUM=/path; "
+            "Playwright's own browser download is not used"
+        )
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside
+    # one unless told otherwise (settings set DJANGO_ALLOW_ASYNC_UNSAFE under pytest).
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _project_static_files(settings: Any) -> None:
+    """Serve kinerja/static/ (the stylesheet, vendored htmx) to the browser.
+
+    The settings module does not list kinerja/static/ in STATICFILES_DIRS and `kinerja` itself is
+    not an installed app, so no finder sees it. Until settings add
+    `STATICFILES_DIRS = [BASE_DIR / "static"]` the live server would send pages without CSS and
+    htmx; this adds the directory for the browser tests only when it is missing.
+    """
+    from django.contrib.staticfiles import finders
+
+    if finders.find("css/kinerja.css"):
+        return
+    static_dir = Path(settings.BASE_DIR) / "static"
+    settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), static_dir]
+    finders.get_finder.cache_clear()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots go (gitignored)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport) -> a fresh page in its own context (own cookies), closed afterwards."""
+    contexts = []
+
+    def _open(viewport: dict[str, int], *, locale: str = "en-US") -> Any:
+        phone = viewport["width"] < 600
+        context = browser.new_context(
+            viewport=viewport, locale=locale, is_mobile=phone, has_touch=phone
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def log_in(page: Any, base_url: str, nip: str, password: str) -> None:
+    """Log in as a person would: open /masuk/, type the NIP and password, press the button."""
+    page.goto(f"{base_url}/masuk/")
+    page.locator("#id_username").fill(nip)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(f"{base_url}/")
+
+
+def has_no_sideways_scroll(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
