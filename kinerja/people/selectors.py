@@ -110,17 +110,31 @@ def team_of(account: Account, on: dt.date) -> list[TeamMember]:
         .select_related("pegawai", "jabatan", "jabatan__unit")
         .order_by("jabatan__path", "pegawai__name")
     )
+    # A person's current position is their newest definitive TMT (SIMPEG often leaves the old
+    # record open after a mutation): pick it with the rule, then keep only people whose current
+    # position is really below a position the viewer holds. Ordering by path alone would pick
+    # whichever of the two records sorts first and rate the person on their old line.
+    by_person: dict[int, list[PositionAssignment]] = defaultdict(list)
+    for a in assignments:
+        by_person[a.pegawai_id].append(a)
+    current: list[PositionAssignment] = []
+    for rows in by_person.values():
+        chosen = definitive_position_on([_holding(r) for r in rows], on)
+        if chosen is None:
+            continue
+        row = next(r for r in rows
+                   if r.jabatan_id == chosen.position_id and r.start_date == chosen.start)
+        if any(row.jabatan.path.startswith(h.path) and row.jabatan_id != h.jabatan_id
+               for h in scope.held):
+            current.append(row)
+    current.sort(key=lambda a: (a.jabatan.path, a.pegawai.name))
     # The positions between each subordinate and the viewer decide who rates them.
     chain_ids: set[int] = set()
-    for a in assignments:
+    for a in current:
         chain_ids.update(a.jabatan.supervisor_chain_ids())
     holdings = holdings_for_positions(chain_ids, on)
     members: list[TeamMember] = []
-    seen: set[int] = set()
-    for a in assignments:
-        if a.pegawai_id in seen:
-            continue
-        seen.add(a.pegawai_id)
+    for a in current:
         resolved = resolve_atasan(
             person_id=a.pegawai_id,
             supervisor_chain=a.jabatan.supervisor_chain_ids(),
