@@ -229,34 +229,44 @@ def load_demo(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with transaction.atomic():
-        instansi, created = Instansi.objects.get_or_create(
-            code=code,
-            defaults={"name": instansi_name(code), "kind": Instansi.Kind.KABUPATEN,
-                      "time_zone": DEFAULT_TIME_ZONE},
-        )
-        deleted: dict[str, int] = {}
-        if not created and has_data(instansi):
-            if not reset:
-                raise DemoExists(code)
-            deleted = _timed(timings, "reset", lambda: reset_instansi(instansi))
-        sekda_jenis = "jpt_madya" if instansi.kind == Instansi.Kind.PROVINSI else "jpt_pratama"
-        taken = _timed(timings, "taken_nips",
-                       lambda: set(Pegawai.objects.values_list("nip", flat=True)))
-        plan = _timed(timings, "plan", lambda: build_plan(
-            employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis,
-            taken_nips=taken))
-        counts = _write(plan, instansi, timings)
-        logins = {role: [plan.people[i].nip for i in plan.featured.get(role, [])]
-                  for role in ROLE_ORDER}
-        audit_record(
-            actor=None, instansi=instansi, action="demo.load", obj=instansi,
-            context={
-                "generator": "kinerja.demo", "seed": seed, "employees": employees,
-                "today": today.isoformat(), "counts": counts, "reset": deleted,
-                "logins": logins, "situations": plan.situations,
-            },
-        )
-    return LoadResult(instansi, counts, round(time.perf_counter() - started, 2), timings)
+        result = _load(code=code, employees=employees, seed=seed, today=today, reset=reset,
+                       timings=timings)
+        commit_started = time.perf_counter()
+    timings["commit"] = round(time.perf_counter() - commit_started, 2)
+    return LoadResult(result[0], result[1], round(time.perf_counter() - started, 2), timings)
+
+
+def _load(*, code: str, employees: int, seed: int, today: dt.date, reset: bool,
+          timings: dict[str, float]) -> tuple[Instansi, dict[str, int]]:
+    """The body of load_demo, inside its transaction."""
+    instansi, created = Instansi.objects.get_or_create(
+        code=code,
+        defaults={"name": instansi_name(code), "kind": Instansi.Kind.KABUPATEN,
+                  "time_zone": DEFAULT_TIME_ZONE},
+    )
+    deleted: dict[str, int] = {}
+    if not created and has_data(instansi):
+        if not reset:
+            raise DemoExists(code)
+        deleted = _timed(timings, "reset", lambda: reset_instansi(instansi))
+    sekda_jenis = "jpt_madya" if instansi.kind == Instansi.Kind.PROVINSI else "jpt_pratama"
+    taken = _timed(timings, "taken_nips",
+                   lambda: set(Pegawai.objects.values_list("nip", flat=True)))
+    plan = _timed(timings, "plan", lambda: build_plan(
+        employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis,
+        taken_nips=taken))
+    counts = _timed(timings, "write", lambda: _write(plan, instansi, timings))
+    logins = {role: [plan.people[i].nip for i in plan.featured.get(role, [])]
+              for role in ROLE_ORDER}
+    audit_record(
+        actor=None, instansi=instansi, action="demo.load", obj=instansi,
+        context={
+            "generator": "kinerja.demo", "seed": seed, "employees": employees,
+            "today": today.isoformat(), "counts": counts, "reset": deleted,
+            "logins": logins, "situations": plan.situations,
+        },
+    )
+    return instansi, counts
 
 
 @dataclass(frozen=True)

@@ -521,6 +521,13 @@ class Planner:
             if p.jenis == "pelaksana":
                 pelaksana_by_opd.setdefault(p.opd, []).append(p)
         opd_ids = sorted(pelaksana_by_opd)
+        first_pertama: dict[tuple[int, str], PositionPlan] = {}
+        pengawas_by_opd: dict[int, list[PositionPlan]] = {}
+        for p in plan.positions:
+            if p.jenjang == "ahli_pertama":
+                first_pertama.setdefault((p.opd, p.profile), p)
+            if p.jenis == "pengawas" and p.holders:
+                pengawas_by_opd.setdefault(p.opd, []).append(p)
         for person, a in current.items():
             if person in keep or plan.people[person].asn_type != "PNS" or not movable(person, a):
                 continue
@@ -529,11 +536,9 @@ class Planner:
                 other = rng.choice([o for o in opd_ids if o != position.opd])
                 move(person, rng.choice(pelaksana_by_opd[other]), a, "mutasi")
             elif position.jenjang == "ahli_muda" and rng.random() < 0.2:
-                lower = [p for p in plan.positions
-                         if p.opd == position.opd and p.jenjang == "ahli_pertama"
-                         and p.profile == position.profile]
-                if lower:
-                    move(person, lower[0], a, "promosi")
+                lower = first_pertama.get((position.opd, position.profile))
+                if lower is not None:
+                    move(person, lower, a, "promosi")
         # Structural promotions: a pengawas of the same OPD becomes administrator; whoever holds
         # the pengawas post now was appointed to it on the same day.
         used: set[int] = set()
@@ -542,13 +547,11 @@ class Planner:
             if (person in keep or position.jenis != "administrator" or rng.random() > 0.3
                     or not movable(person, a)):
                 continue
-            candidates = [p for p in plan.positions
-                          if p.opd == position.opd and p.jenis == "pengawas" and p.holders
-                          and p.idx not in used and p.holders[0] not in keep
-                          and p.holders[0] not in moved]
-            if not candidates:
+            old = next((p for p in pengawas_by_opd.get(position.opd, ())
+                        if p.idx not in used and p.holders[0] not in keep
+                        and p.holders[0] not in moved), None)
+            if old is None:
                 continue
-            old = candidates[0]
             successor = current[old.holders[0]]
             if successor.start < a.start:
                 successor.start = a.start
