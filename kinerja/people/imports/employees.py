@@ -57,6 +57,7 @@ _STATUS = {key: key for key in EmployeeStatus.values} | {
     "diberhentikan_sementara", "wafat": "meninggal", "meninggal_dunia": "meninggal",
     "mpp": "aktif", "pensiun": "pensiun", "berhenti": "berhenti", "cuti": "cuti",
 }
+_STATUS_ALLOWED = ", ".join(EmployeeStatus.values)
 _GENDER = {"l": "L", "laki_laki": "L", "pria": "L", "m": "L", "1": "L",
            "p": "P", "perempuan": "P", "wanita": "P", "f": "P", "2": "P"}
 
@@ -127,7 +128,7 @@ class EmployeeImporter(Importer):
             if text(raw.get("status")):
                 try:
                     v["status"] = choice(raw["status"], _STATUS, column="status",
-                                         allowed=", ".join(EmployeeStatus.values))
+                                         allowed=_STATUS_ALLOWED)
                 except CellError as exc:
                     cells.error("status", exc)
             else:
@@ -217,20 +218,7 @@ class EmployeeImporter(Importer):
     # --- one chunk, a constant number of queries ---------------------------------------
     def apply(self, ctx: Context, rows: list[Parsed]) -> ChunkResult:
         result = ChunkResult()
-        nips = [r.key for r in rows]
-        existing = {
-            row["nip"]: row
-            for row in Pegawai.objects.filter(nip__in=nips).values("id", "instansi_id", *FIELDS)
-        }
-        ids = [e["id"] for e in existing.values() if e["instansi_id"] == ctx.instansi.pk]
-        # Definitive history of the people in this chunk: the open one is the current position;
-        # the others guard the unique (pegawai, jabatan, kind, start) key.
-        history: dict[int, list[dict[str, Any]]] = {}
-        if ids:
-            for a in PositionAssignment.objects.filter(
-                pegawai_id__in=ids, kind=HoldingKind.DEFINITIF
-            ).values("id", "pegawai_id", "jabatan_id", "start_date", "end_date"):
-                history.setdefault(a["pegawai_id"], []).append(a)
+        existing, history = _read_existing(ctx, [r.key for r in rows])
 
         creates: list[Parsed] = []
         updates: list[tuple[int, Parsed, dict[str, list[Any]]]] = []
@@ -256,10 +244,9 @@ class EmployeeImporter(Importer):
                 continue
             changes = {}
             for name in FIELDS:
-                if name in v:
-                    before, after = json_value(old[name]), json_value(v[name])
-                    if before != after:
-                        changes[name] = [before, after]
+                # Both sides are str or date (read from the database, parsed from the file).
+                if name in v and old[name] != v[name]:
+                    changes[name] = [json_value(old[name]), json_value(v[name])]
             if changes:
                 updates.append((old["id"], row, changes))
             if move is not None:
@@ -372,6 +359,45 @@ class EmployeeImporter(Importer):
                                                      a.start_date),
                                   ctx.entry_context(row.line)))
         audit_record_many(actor=ctx.actor, instansi=inst, entries=entries)
+
+
+def _read_existing(ctx: Context, nips: list[str]) -> tuple[dict[str, dict[str, Any]],
+                                                          dict[int, list[dict[str, Any]]]]:
+    """The employees of a chunk by NIP (any instansi: the NIP is unique nationally) and the
+    definitive history of those in this instansi: the open one is the current position, the
+    others guard the unique (pegawai, jabatan, kind, start) key. Two queries."""
+    history: dict[int, list[dict[str, Any]]] = {}
+    if connection.vendor == "postgresql":
+        # One array parameter instead of thousands of placeholders (psycopg parses those).
+        p_cols = ", ".join(("id", "instansi_id", *FIELDS))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {p_cols} FROM {Pegawai._meta.db_table} WHERE nip = ANY(%s)", [nips])
+            names = [c.name for c in cursor.description]
+            existing = {row[2]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+            ids = [e["id"] for e in existing.values() if e["instansi_id"] == ctx.instansi.pk]
+            if ids:
+                cursor.execute(
+                    "SELECT id, pegawai_id, jabatan_id, start_date, end_date "
+                    f"FROM {PositionAssignment._meta.db_table} "
+                    "WHERE pegawai_id = ANY(%s) AND kind = %s",
+                    [ids, HoldingKind.DEFINITIF.value])
+                for aid, pid, jid, start, end in cursor.fetchall():
+                    history.setdefault(pid, []).append({
+                        "id": aid, "pegawai_id": pid, "jabatan_id": jid,
+                        "start_date": start, "end_date": end})
+        return existing, history
+    existing = {
+        row["nip"]: row
+        for row in Pegawai.objects.filter(nip__in=nips).values("id", "instansi_id", *FIELDS)
+    }
+    ids = [e["id"] for e in existing.values() if e["instansi_id"] == ctx.instansi.pk]
+    if ids:
+        for a in PositionAssignment.objects.filter(
+            pegawai_id__in=ids, kind=HoldingKind.DEFINITIF
+        ).values("id", "pegawai_id", "jabatan_id", "start_date", "end_date"):
+            history.setdefault(a["pegawai_id"], []).append(a)
+    return existing, history
 
 
 def assignment_changes(pegawai_id: int, jabatan_id: int, movement: str,

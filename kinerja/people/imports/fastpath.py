@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 
-from kinerja.core.audit import AuditEntry, audit_record_many_copy, json_value
+from kinerja.core.audit import AuditEntry, audit_record_many_copy
 from kinerja.org.rules import HoldingKind
 from kinerja.people.models import AsnType, EmployeeStatus, Movement, Pegawai, PositionAssignment
 
@@ -54,6 +54,9 @@ def write_employees(ctx: Context, creates: list[Parsed],
     assign_table = PositionAssignment._meta.db_table
     pegawai_id: dict[str, int] = {}
     with connection.cursor() as cursor:
+        # A chunk lost to a crash right after its commit is re-imported by running the file
+        # again (imports are idempotent), so the chunk need not wait for the WAL flush.
+        cursor.execute("SET LOCAL synchronous_commit = off")
         if creates:
             new_rows = []
             for row in creates:
@@ -75,7 +78,7 @@ def write_employees(ctx: Context, creates: list[Parsed],
             pegawai_id = dict(cursor.fetchall())
             for row, values in zip(creates, new_rows, strict=True):
                 changes = {
-                    name: [None, json_value(value)]
+                    name: [None, value.isoformat() if name == "birth_date" else value]
                     for name, value in zip(FIELDS, values, strict=True)
                     if value not in (None, "")
                 }
