@@ -126,16 +126,22 @@ def execute(importer: Importer, ctx: Context, path: Path, fmt: str,
         AuditChainHead.objects.get_or_create(instansi_id=ctx.instansi.pk)
         importer.prepare(ctx)
         with open(path, "rb") as stream:
-            mapped = _mapped(importer, read_rows(stream, fmt))
-            seen: dict[Hashable, int] = {}
-            if importer.tree:
-                chunks = _tree_chunks(importer, ctx, mapped, seen, size)
-            else:
-                chunks = _parsed_chunks(importer, ctx, mapped, seen, size)
-            for good, problems, read in chunks:
-                _apply_chunk(importer, ctx, good, problems, read)
-                if progress is not None:
-                    progress(run)
+            source = read_rows(stream, fmt)
+            try:
+                mapped = _mapped(importer, source)
+                seen: dict[Hashable, int] = {}
+                if importer.tree:
+                    chunks = _tree_chunks(importer, ctx, mapped, seen, size)
+                else:
+                    chunks = _parsed_chunks(importer, ctx, mapped, seen, size)
+                for good, problems, read in chunks:
+                    _apply_chunk(importer, ctx, good, problems, read)
+                    if progress is not None:
+                        progress(run)
+            finally:
+                close = getattr(source, "close", None)
+                if close is not None:
+                    close()  # release the reader (and its text wrapper) before the file
     except (ReaderError, ImportFailed) as exc:
         return _finish(run, ImportRun.Status.FAILED, exc.message)
     except Exception as exc:
