@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -78,9 +79,10 @@ def pegawai_index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "on": on}
     htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
-        return render(request, "people/_results.html", context)
-    return render(request, "people/list.html", context)
+    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    response = render(request, "people/_results.html" if partial else "people/list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -43,10 +44,16 @@ def render_page(
     request: HttpRequest, template: str, partial: str, context: dict[str, Any]
 ) -> HttpResponse:
     """One view, two renderings: the partial for an HTMX request that targets it, else the page."""
+    response = render(request, partial if wants_partial(request) else template, context)
+    # The same URL answers with two bodies: caches must key on the header that chooses.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An HTMX swap, not a boosted navigation nor a history restore (those need the page)."""
     htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
-        return render(request, partial, context)
-    return render(request, template, context)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _user(request: HttpRequest) -> Account:
@@ -242,12 +249,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 def _tokens_page(
-    request: HttpRequest, form: TokenCreateForm, new_token: str = "", status: int = 200
+    request: HttpRequest, form: TokenCreateForm, *, new_token: str = "", revoked: str = ""
 ) -> HttpResponse:
     user = _user(request)
-    context = {"form": form, "tokens": tokens_of(user), "new_token": new_token}
+    context = {
+        "form": form,
+        "tokens": tokens_of(user),
+        "new_token": new_token,
+        "revoked": revoked,
+    }
     response = render_page(request, "web/tokens.html", "web/_tokens.html", context)
-    response.status_code = status
     # The plain token is in this response only: keep it out of every cache.
     response["Cache-Control"] = "no-store"
     return response
@@ -260,7 +271,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         return _tokens_page(request, TokenCreateForm())
     form = TokenCreateForm(request.POST)
     if not form.is_valid():
-        return _tokens_page(request, form, status=422 if request.htmx else 200)
+        # 200 even when invalid: htmx swaps only successful responses, and the errors are
+        # what the user must see.
+        return _tokens_page(request, form)
     try:
         _token, plain = token_create(
             account=user,
@@ -281,9 +294,9 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     if token is None:
         raise Http404(_("Token not found."))
     token_revoke(account=user, token=token)
+    if wants_partial(request):
+        return _tokens_page(request, TokenCreateForm(), revoked=token.name)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
-    if request.htmx:
-        return _tokens_page(request, TokenCreateForm())
     return redirect("tokens")
 
 

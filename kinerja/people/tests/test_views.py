@@ -152,7 +152,7 @@ def test_profile_shows_identity_position_atasan_and_history(client_for, cast):
         "PENGADMINISTRASI",
         "PENGELOLA",
     ]
-    assert "PLH" in page and "Transfer" in page and "Appointment" in page
+    assert 'badge warn">Plh</span>' in page and "Transfer" in page and "Appointment" in page
 
 
 def test_profile_shows_atasan_one_level_up_when_the_position_is_vacant(client_for, cast):

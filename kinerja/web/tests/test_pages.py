@@ -413,3 +413,50 @@ def test_stylesheet_and_htmx_are_found_by_the_static_finders():
     from django.contrib.staticfiles import finders
 
     assert finders.find("css/kinerja.css") and finders.find("js/htmx.min.js")
+
+
+@pytest.mark.parametrize(
+    "who", ["pegawai", "atasan", "kadis", "admin_opd", "admin_bkpsdm", "pimpinan", "auditor"]
+)
+def test_home_query_count_is_bounded_for_every_role(
+    client_for, cast, who, django_assert_max_num_queries
+):
+    client = client_for(cast.accounts[who])
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_htmx_history_restore_gets_the_full_page(client_for, cast):
+    response = client_for(cast.atasan).get(
+        reverse("team"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in _text(response)
+    assert "HX-Request" in response["Vary"]
+
+
+def test_token_revoke_through_htmx_answers_with_the_updated_list(client_for, cast):
+    client = client_for(cast.pegawai)
+    client.post(reverse("tokens"), {"name": "Sync"})
+    token = AccessToken.objects.get()
+    response = client.post(reverse("token_revoke", args=[token.pk]), HTTP_HX_REQUEST="true")
+    page = _text(response)
+    assert "<html" not in page and "revoked" in page
+
+
+def test_invalid_token_form_through_htmx_still_shows_the_errors(client_for, cast):
+    response = client_for(cast.pegawai).post(
+        reverse("tokens"), {"name": "", "expires_in_days": "0"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"name", "expires_in_days"}
+
+
+def test_missing_page_is_friendly_and_keeps_the_menu(client_for, cast, settings):
+    settings.DEBUG = False
+    response = client_for(cast.pegawai).get(
+        reverse("people:detail", args=[cast.people["kadis"].nip])
+    )
+    assert response.status_code == 404
+    page = _text(response)
+    assert "outside what your role lets you see" in page and 'class="nav"' in page
