@@ -26,6 +26,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
+from django.utils import timezone
 
 from kinerja.core.audit import audit_record
 from kinerja.core.models import Instansi
@@ -41,8 +42,7 @@ DEFAULT_NAME = "Pemerintah Kabupaten Lembah Hijau"
 DEFAULT_TIME_ZONE = "Asia/Makassar"
 DEMO_PASSWORD = "kinerja-demo"
 BATCH = 5000
-ROLE_ORDER = ("pegawai", "atasan", "admin_opd", "admin_bkpsdm", "pimpinan", "auditor", "plt",
-              "plh")
+ROLE_ORDER = ("pegawai", "atasan", "admin_opd", "admin_bkpsdm", "pimpinan", "auditor", "plt", "plh")
 ROLE_LABELS = {
     "pegawai": "Pegawai",
     "atasan": "Atasan",
@@ -92,6 +92,57 @@ def _bulk(model: type[models.Model], rows: Sequence[models.Model]) -> None:
         model.objects.bulk_create(rows[i : i + BATCH], batch_size=BATCH)
 
 
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> int:
+    """Insert plain tuples (values in `fields` order, by attname) without building model
+    instances: COPY on PostgreSQL (~220k rows/s here, against ~33k/s for bulk_create),
+    executemany on SQLite. Columns not given take their field default (auto_now fields: now);
+    an auto primary key not given is left to the database."""
+    meta = model._meta
+    now = timezone.now()
+    position = {name: i for i, name in enumerate(fields)}
+    columns: list[str] = []
+    plan: list[tuple[int | None, Any, models.Field[Any, Any]]] = []
+    for f in meta.concrete_fields:
+        if f.attname in position:
+            plan.append((position[f.attname], None, f))
+        elif f.primary_key:
+            continue
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            plan.append((None, now, f))
+        else:  # the declared default, "" for text fields, else None
+            plan.append((None, f.get_default(), f))
+        columns.append(f'"{f.column}"')
+    unknown = set(fields) - {f.attname for f in meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{meta.label} has no fields {sorted(unknown)}")
+    table = f'"{meta.db_table}"'
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+            with cur.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row([row[i] if i is not None else const for i, const, _f in plan])
+        else:
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
+            for start in range(0, len(rows), BATCH):
+                cur.executemany(
+                    sql,
+                    [
+                        [
+                            f.get_db_prep_save(row[i] if i is not None else const, connection)
+                            for i, const, f in plan
+                        ]
+                        for row in rows[start : start + BATCH]
+                    ],
+                )
+    return len(rows)
+
+
 def _timed(timings: dict[str, float], name: str, fn: Callable[[], Any]) -> Any:
     start = time.perf_counter()
     result = fn()
@@ -104,9 +155,10 @@ def instansi_name(code: str) -> str:
 
 
 def has_data(instansi: Instansi) -> bool:
-    return Opd.objects.filter(instansi=instansi).exists() or Pegawai.objects.filter(
-        instansi=instansi
-    ).exists()
+    return (
+        Opd.objects.filter(instansi=instansi).exists()
+        or Pegawai.objects.filter(instansi=instansi).exists()
+    )
 
 
 def reset_instansi(instansi: Instansi) -> dict[str, int]:
@@ -136,8 +188,10 @@ def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dic
     person_ids = allocate_ids(Pegawai, len(plan.people))
     account_ids = allocate_ids(Account, len(plan.people))
 
-    opds = [Opd(id=opd_ids[o.idx], instansi=instansi, code=o.code, name=o.name,
-                short_name=o.short) for o in plan.opds]
+    opds = [
+        Opd(id=opd_ids[o.idx], instansi=instansi, code=o.code, name=o.name, short_name=o.short)
+        for o in plan.opds
+    ]
     _timed(timings, "opd", lambda: _bulk(Opd, opds))
 
     unit_paths: list[str] = []
@@ -146,11 +200,18 @@ def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dic
         parent_path = unit_paths[u.parent] if u.parent is not None else "/"
         path = f"{parent_path}{unit_ids[u.idx]}/"
         unit_paths.append(path)
-        units.append(UnitKerja(
-            id=unit_ids[u.idx], instansi=instansi, opd_id=opd_ids[u.opd],
-            parent_id=unit_ids[u.parent] if u.parent is not None else None, code=u.code,
-            name=u.name, path=path, depth=path.count("/") - 2,
-        ))
+        units.append(
+            UnitKerja(
+                id=unit_ids[u.idx],
+                instansi=instansi,
+                opd_id=opd_ids[u.opd],
+                parent_id=unit_ids[u.parent] if u.parent is not None else None,
+                code=u.code,
+                name=u.name,
+                path=path,
+                depth=path.count("/") - 2,
+            )
+        )
     _timed(timings, "units", lambda: _bulk(UnitKerja, units))
 
     position_paths: list[str] = []
@@ -159,49 +220,145 @@ def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dic
         parent_path = position_paths[p.supervisor] if p.supervisor is not None else "/"
         path = f"{parent_path}{position_ids[p.idx]}/"
         position_paths.append(path)
-        positions.append(Jabatan(
-            id=position_ids[p.idx], instansi=instansi, opd_id=opd_ids[p.opd],
-            unit_id=unit_ids[p.unit], code=p.code, name=p.name, jenis=p.jenis,
-            jenjang=p.jenjang, kelas=p.kelas,
-            supervisor_id=position_ids[p.supervisor] if p.supervisor is not None else None,
-            path=path,
-        ))
+        positions.append(
+            Jabatan(
+                id=position_ids[p.idx],
+                instansi=instansi,
+                opd_id=opd_ids[p.opd],
+                unit_id=unit_ids[p.unit],
+                code=p.code,
+                name=p.name,
+                jenis=p.jenis,
+                jenjang=p.jenjang,
+                kelas=p.kelas,
+                supervisor_id=position_ids[p.supervisor] if p.supervisor is not None else None,
+                path=path,
+            )
+        )
     _timed(timings, "positions", lambda: _bulk(Jabatan, positions))
 
-    people = [Pegawai(
-        id=person_ids[p.idx], instansi=instansi, nip=p.nip, name=p.name,
-        gelar_depan=p.gelar_depan, gelar_belakang=p.gelar_belakang, asn_type=p.asn_type,
-        golongan=p.golongan, status=p.status, gender=p.gender, birth_date=p.birth_date,
-        tmt_cpns=p.tmt_cpns,
-    ) for p in plan.people]
-    _timed(timings, "pegawai", lambda: _bulk(Pegawai, people))
+    people = [
+        (
+            person_ids[p.idx],
+            instansi.pk,
+            p.nip,
+            p.name,
+            p.gelar_depan,
+            p.gelar_belakang,
+            p.asn_type,
+            p.golongan,
+            p.status,
+            p.gender,
+            p.birth_date,
+            p.tmt_cpns,
+        )
+        for p in plan.people
+    ]
+    _timed(
+        timings,
+        "pegawai",
+        lambda: insert_rows(
+            Pegawai,
+            (
+                "id",
+                "instansi_id",
+                "nip",
+                "name",
+                "gelar_depan",
+                "gelar_belakang",
+                "asn_type",
+                "golongan",
+                "status",
+                "gender",
+                "birth_date",
+                "tmt_cpns",
+            ),
+            people,
+        ),
+    )
 
-    assignments = [PositionAssignment(
-        instansi=instansi, pegawai_id=person_ids[a.person], jabatan_id=position_ids[a.position],
-        kind=a.kind, movement=a.movement, start_date=a.start, end_date=a.end,
-        sk_number=a.sk_number,
-    ) for a in plan.assignments]
-    _timed(timings, "assignments", lambda: _bulk(PositionAssignment, assignments))
+    assignments = [
+        (
+            instansi.pk,
+            person_ids[a.person],
+            position_ids[a.position],
+            a.kind,
+            a.movement,
+            a.start,
+            a.end,
+            a.sk_number,
+        )
+        for a in plan.assignments
+    ]
+    _timed(
+        timings,
+        "assignments",
+        lambda: insert_rows(
+            PositionAssignment,
+            (
+                "instansi_id",
+                "pegawai_id",
+                "jabatan_id",
+                "kind",
+                "movement",
+                "start_date",
+                "end_date",
+                "sk_number",
+            ),
+            assignments,
+        ),
+    )
 
     password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
     staff = set(plan.featured.get("admin_bkpsdm", []))
-    accounts = [Account(
-        id=account_ids[p.idx], username=p.nip, instansi=instansi, pegawai_id=person_ids[p.idx],
-        display_name=p.full_name, password=password, is_staff=p.idx in staff,
-        is_active=p.status != "pensiun",
-    ) for p in plan.people]
-    _timed(timings, "accounts", lambda: _bulk(Account, accounts))
+    accounts = [
+        (
+            account_ids[p.idx],
+            p.nip,
+            instansi.pk,
+            person_ids[p.idx],
+            p.full_name,
+            password,
+            p.idx in staff,
+            p.status != "pensiun",
+        )
+        for p in plan.people
+    ]
+    _timed(
+        timings,
+        "accounts",
+        lambda: insert_rows(
+            Account,
+            (
+                "id",
+                "username",
+                "instansi_id",
+                "pegawai_id",
+                "display_name",
+                "password",
+                "is_staff",
+                "is_active",
+            ),
+            accounts,
+        ),
+    )
 
     grants = []
     for person in plan.featured.get("admin_bkpsdm", []):
-        grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi,
-                                role=Role.ADMIN_BKPSDM))
+        grants.append(
+            RoleGrant(account_id=account_ids[person], instansi=instansi, role=Role.ADMIN_BKPSDM)
+        )
     admin_opd_positions = ["DINKES-SEK-SB1-K", "DISDIK-SEK-SB1-K"]
-    for person, code in zip(plan.featured.get("admin_opd", []), admin_opd_positions,
-                            strict=False):
+    for person, code in zip(plan.featured.get("admin_opd", []), admin_opd_positions, strict=False):
         opd = plan.positions[plan.position_by_code(code).idx].opd
-        grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi,
-                                role=Role.ADMIN_OPD, opd_id=opd_ids[opd]))
+        grants.append(
+            RoleGrant(
+                account_id=account_ids[person],
+                instansi=instansi,
+                role=Role.ADMIN_OPD,
+                opd_id=opd_ids[opd],
+            )
+        )
     for role, key in ((Role.PIMPINAN, "pimpinan"), (Role.AUDITOR, "auditor")):
         for person in plan.featured.get(key, []):
             grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi, role=role))
@@ -229,20 +386,25 @@ def load_demo(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with transaction.atomic():
-        result = _load(code=code, employees=employees, seed=seed, today=today, reset=reset,
-                       timings=timings)
+        result = _load(
+            code=code, employees=employees, seed=seed, today=today, reset=reset, timings=timings
+        )
         commit_started = time.perf_counter()
     timings["commit"] = round(time.perf_counter() - commit_started, 2)
     return LoadResult(result[0], result[1], round(time.perf_counter() - started, 2), timings)
 
 
-def _load(*, code: str, employees: int, seed: int, today: dt.date, reset: bool,
-          timings: dict[str, float]) -> tuple[Instansi, dict[str, int]]:
+def _load(
+    *, code: str, employees: int, seed: int, today: dt.date, reset: bool, timings: dict[str, float]
+) -> tuple[Instansi, dict[str, int]]:
     """The body of load_demo, inside its transaction."""
     instansi, created = Instansi.objects.get_or_create(
         code=code,
-        defaults={"name": instansi_name(code), "kind": Instansi.Kind.KABUPATEN,
-                  "time_zone": DEFAULT_TIME_ZONE},
+        defaults={
+            "name": instansi_name(code),
+            "kind": Instansi.Kind.KABUPATEN,
+            "time_zone": DEFAULT_TIME_ZONE,
+        },
     )
     deleted: dict[str, int] = {}
     if not created and has_data(instansi):
@@ -250,20 +412,34 @@ def _load(*, code: str, employees: int, seed: int, today: dt.date, reset: bool,
             raise DemoExists(code)
         deleted = _timed(timings, "reset", lambda: reset_instansi(instansi))
     sekda_jenis = "jpt_madya" if instansi.kind == Instansi.Kind.PROVINSI else "jpt_pratama"
-    taken = _timed(timings, "taken_nips",
-                   lambda: set(Pegawai.objects.values_list("nip", flat=True)))
-    plan = _timed(timings, "plan", lambda: build_plan(
-        employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis,
-        taken_nips=taken))
+    taken = _timed(
+        timings, "taken_nips", lambda: set(Pegawai.objects.values_list("nip", flat=True))
+    )
+    plan = _timed(
+        timings,
+        "plan",
+        lambda: build_plan(
+            employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis, taken_nips=taken
+        ),
+    )
     counts = _timed(timings, "write", lambda: _write(plan, instansi, timings))
-    logins = {role: [plan.people[i].nip for i in plan.featured.get(role, [])]
-              for role in ROLE_ORDER}
+    logins = {
+        role: [plan.people[i].nip for i in plan.featured.get(role, [])] for role in ROLE_ORDER
+    }
     audit_record(
-        actor=None, instansi=instansi, action="demo.load", obj=instansi,
+        actor=None,
+        instansi=instansi,
+        action="demo.load",
+        obj=instansi,
         context={
-            "generator": "kinerja.demo", "seed": seed, "employees": employees,
-            "today": today.isoformat(), "counts": counts, "reset": deleted,
-            "logins": logins, "situations": plan.situations,
+            "generator": "kinerja.demo",
+            "seed": seed,
+            "employees": employees,
+            "today": today.isoformat(),
+            "counts": counts,
+            "reset": deleted,
+            "logins": logins,
+            "situations": plan.situations,
         },
     )
     return instansi, counts
@@ -305,8 +481,10 @@ def demo_logins(instansi: Instansi, on: dt.date) -> list[LoginRow]:
         else:
             acting.setdefault(nip, []).append(f"{a.kind.capitalize()} {a.jabatan.name}")
     position = {
-        nip: ("; ".join([definitive.get(nip, ("", ""))[0], *acting.get(nip, [])]).strip("; "),
-              definitive.get(nip, ("", ""))[1])
+        nip: (
+            "; ".join([definitive.get(nip, ("", ""))[0], *acting.get(nip, [])]).strip("; "),
+            definitive.get(nip, ("", ""))[1],
+        )
         for nip in nips
     }
     rows = []

@@ -162,8 +162,14 @@ AGE_RANGE = {
     "ahli_madya": (40, 58),
     "ahli_utama": (50, 60),
 }
-FEMALE_SHARE = {"bidan_terampil": 1.0, "bidan_ahli": 1.0, "perawat_terampil": 0.7,
-                "perawat_ahli": 0.7, "guru": 0.65, "nutrisionis": 0.8}
+FEMALE_SHARE = {
+    "bidan_terampil": 1.0,
+    "bidan_ahli": 1.0,
+    "perawat_terampil": 0.7,
+    "perawat_ahli": 0.7,
+    "guru": 0.65,
+    "nutrisionis": 0.8,
+}
 
 
 def _ladder_key(position: PositionPlan) -> str:
@@ -171,8 +177,15 @@ def _ladder_key(position: PositionPlan) -> str:
 
 
 class Planner:
-    def __init__(self, *, employees: int, seed: int, today: dt.date, sekda_jenis: str,
-                 taken_nips: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        employees: int,
+        seed: int,
+        today: dt.date,
+        sekda_jenis: str,
+        taken_nips: Iterable[str] = (),
+    ) -> None:
         if employees < MIN_EMPLOYEES:
             raise ValueError(f"the demo needs at least {MIN_EMPLOYEES} employees")
         self.n = employees
@@ -187,16 +200,34 @@ class Planner:
 
     # --- structure ---------------------------------------------------------------------------
 
-    def _add_node(self, node: Node, *, opd: OpdPlan, parent_unit: int | None,
-                  parent_code: str, supervisor: int | None, depth: int) -> None:
+    def _add_node(
+        self,
+        node: Node,
+        *,
+        opd: OpdPlan,
+        parent_unit: int | None,
+        parent_code: str,
+        supervisor: int | None,
+        depth: int,
+    ) -> None:
         code = node.key if parent_unit is None else f"{parent_code}-{node.key}"
         unit = UnitPlan(len(self.plan.units), opd.idx, parent_unit, code, node.unit)
         self.plan.units.append(unit)
         head_name = node.head
         if node.key == "SEK" and head_name in ("Sekretaris Dinas", "Sekretaris Badan"):
             head_name = f"Sekretaris {opd.name}"
-        head = PositionPlan(len(self.plan.positions), opd.idx, unit.idx, f"{code}-K", head_name,
-                            node.jenis, node.jenjang, node.kelas, supervisor, node.profile)
+        head = PositionPlan(
+            len(self.plan.positions),
+            opd.idx,
+            unit.idx,
+            f"{code}-K",
+            head_name,
+            node.jenis,
+            node.jenjang,
+            node.kelas,
+            supervisor,
+            node.profile,
+        )
         self.plan.positions.append(head)
         for i, formasi in enumerate(node.staff, start=1):
             self._add_formasi(formasi, opd=opd, unit=unit, code=f"{code}-F{i}", head=head.idx)
@@ -204,22 +235,41 @@ class Planner:
         if self.compact and depth + 1 in COMPACT_LIMITS:
             children = children[: COMPACT_LIMITS[depth + 1]]
         for child in children:
-            self._add_node(child, opd=opd, parent_unit=unit.idx, parent_code=code,
-                           supervisor=head.idx, depth=depth + 1)
+            self._add_node(
+                child,
+                opd=opd,
+                parent_unit=unit.idx,
+                parent_code=code,
+                supervisor=head.idx,
+                depth=depth + 1,
+            )
 
-    def _add_formasi(self, formasi: Formasi, *, opd: OpdPlan, unit: UnitPlan, code: str,
-                     head: int) -> None:
-        self.plan.positions.append(PositionPlan(
-            len(self.plan.positions), opd.idx, unit.idx, code, formasi.name, formasi.jenis,
-            formasi.jenjang, formasi.kelas, head, formasi.profile, weight=formasi.weight,
-        ))
+    def _add_formasi(
+        self, formasi: Formasi, *, opd: OpdPlan, unit: UnitPlan, code: str, head: int
+    ) -> None:
+        self.plan.positions.append(
+            PositionPlan(
+                len(self.plan.positions),
+                opd.idx,
+                unit.idx,
+                code,
+                formasi.name,
+                formasi.jenis,
+                formasi.jenjang,
+                formasi.kelas,
+                head,
+                formasi.profile,
+                weight=formasi.weight,
+            )
+        )
 
     def _add_opd(self, template: OpdTemplate, supervisor: int | None) -> int:
         opd = OpdPlan(len(self.plan.opds), template.code, template.name, template.short)
         self.plan.opds.append(opd)
         root_position = len(self.plan.positions)
-        self._add_node(template.root, opd=opd, parent_unit=None, parent_code="",
-                       supervisor=supervisor, depth=0)
+        self._add_node(
+            template.root, opd=opd, parent_unit=None, parent_code="", supervisor=supervisor, depth=0
+        )
         if template.grows:
             self._grow(template, opd, root_position)
         return root_position
@@ -239,17 +289,27 @@ class Planner:
         if template.grows == "puskesmas":
             count = max(2, self.n // 150)
             for i, place in enumerate(self._places(count, 0), start=1):
-                self._add_node(puskesmas(i, place, not self.compact), opd=opd,
-                               parent_unit=root_unit, parent_code=root_code, supervisor=head,
-                               depth=1)
+                self._add_node(
+                    puskesmas(i, place, not self.compact),
+                    opd=opd,
+                    parent_unit=root_unit,
+                    parent_code=root_code,
+                    supervisor=head,
+                    depth=1,
+                )
         elif template.grows == "sekolah":
             count = max(3, self.n // 60)
             places = self._places(count, 7)
             for i in range(count):
                 level = "SMP" if i % 3 == 2 else "SD"
-                self._add_node(sekolah(i + 1, level, i // len(names.PLACES) + 1, places[i]),
-                               opd=opd, parent_unit=root_unit, parent_code=root_code,
-                               supervisor=head, depth=1)
+                self._add_node(
+                    sekolah(i + 1, level, i // len(names.PLACES) + 1, places[i]),
+                    opd=opd,
+                    parent_unit=root_unit,
+                    parent_code=root_code,
+                    supervisor=head,
+                    depth=1,
+                )
 
     def build_structure(self) -> None:
         templates = core_templates(self.sekda_jenis)
@@ -310,8 +370,9 @@ class Planner:
             return "CPNS" if r < 0.06 else "PPPK" if r < 0.2 else "PNS"
         return "PNS"
 
-    def make_person(self, position: PositionPlan, *, age: int | None = None,
-                    status: str = "aktif") -> PersonPlan:
+    def make_person(
+        self, position: PositionPlan, *, age: int | None = None, status: str = "aktif"
+    ) -> PersonPlan:
         rng = self.rng
         asn_type = self._asn_type(position)
         key = _ladder_key(position)
@@ -351,8 +412,19 @@ class Planner:
                     golongan = rng.choice(GOLONGAN_PELAKSANA.get(position.profile, ("II/c",)))
             nip = self._nip(birth, f"{tmt:%Y%m}", "1" if gender == "L" else "2", "PNS")
         front, back_title = self._titles(position, age)
-        person = PersonPlan(len(self.plan.people), nip, self._name(gender), front, back_title,
-                            asn_type, golongan, status, gender, birth, tmt)
+        person = PersonPlan(
+            len(self.plan.people),
+            nip,
+            self._name(gender),
+            front,
+            back_title,
+            asn_type,
+            golongan,
+            status,
+            gender,
+            birth,
+            tmt,
+        )
         self.plan.people.append(person)
         return person
 
@@ -381,9 +453,17 @@ class Planner:
         self.sk += 1
         return f"800.1.3.{kind}/{self.sk:04d}/BKPSDM/{on.year}"
 
-    def assign(self, person: PersonPlan, position: PositionPlan, start: dt.date, *,
-               kind: str = "definitif", end: dt.date | None = None, movement: str = "",
-               sk: str = "") -> AssignmentPlan:
+    def assign(
+        self,
+        person: PersonPlan,
+        position: PositionPlan,
+        start: dt.date,
+        *,
+        kind: str = "definitif",
+        end: dt.date | None = None,
+        movement: str = "",
+        sk: str = "",
+    ) -> AssignmentPlan:
         a = AssignmentPlan(person.idx, position.idx, kind, start, end, movement, sk)
         self.plan.assignments.append(a)
         if kind == "definitif" and end is None:
@@ -443,19 +523,37 @@ class Planner:
         # The Plt story: the Kabid retired 75 days ago, the Sekretaris acts since the day after.
         retired = self.make_person(plt_post, age=60, status="pensiun")
         retired_end = today - dt.timedelta(days=75)
-        self.assign(retired, plt_post, dt.date(2019, 7, 1), end=retired_end,
-                    movement="promosi", sk=self._sk("3", dt.date(2019, 7, 1)))
+        self.assign(
+            retired,
+            plt_post,
+            dt.date(2019, 7, 1),
+            end=retired_end,
+            movement="promosi",
+            sk=self._sk("3", dt.date(2019, 7, 1)),
+        )
         sekretaris = plan.people[code(plan.situations["plt_by"]).holders[0]]
         plt_start = retired_end + dt.timedelta(days=1)
-        self.assign(sekretaris, plt_post, plt_start, kind="plt", movement="penugasan",
-                    sk=self._sk("3", plt_start))
+        self.assign(
+            sekretaris,
+            plt_post,
+            plt_start,
+            kind="plt",
+            movement="penugasan",
+            sk=self._sk("3", plt_start),
+        )
         # The Plh story: the Kepala Dinas Perhubungan is on leave, the Sekretaris stands in.
         kadis = plan.people[code(plan.situations["plh_for"]).holders[0]]
         kadis.status = "cuti"
         plh_by = plan.people[code(plan.situations["plh_by"]).holders[0]]
-        self.assign(plh_by, code(plan.situations["plh_for"]), today - dt.timedelta(days=3),
-                    end=today + dt.timedelta(days=11), kind="plh", movement="penugasan",
-                    sk=self._sk("3", today))
+        self.assign(
+            plh_by,
+            code(plan.situations["plh_for"]),
+            today - dt.timedelta(days=3),
+            end=today + dt.timedelta(days=11),
+            kind="plh",
+            movement="penugasan",
+            sk=self._sk("3", today),
+        )
         self._feature()
         self._history()
         self._statuses()
@@ -471,9 +569,13 @@ class Planner:
 
         atasan_post = plan.position_by_code("DINKES-B1-S1-K")
         staff_posts = [p for p in plan.positions if p.supervisor == atasan_post.idx and p.holders]
-        bkpsdm_analis = [i for p in plan.positions
-                         if p.code.startswith("BKPSDM-") and p.name.startswith("Analis SDM")
-                         for i in p.holders if plan.people[i].asn_type == "PNS"]
+        bkpsdm_analis = [
+            i
+            for p in plan.positions
+            if p.code.startswith("BKPSDM-") and p.name.startswith("Analis SDM")
+            for i in p.holders
+            if plan.people[i].asn_type == "PNS"
+        ]
         plan.featured = {
             "pegawai": staff_posts[0].holders[:1] if staff_posts else [],
             "atasan": atasan_post.holders[:1],
@@ -496,8 +598,7 @@ class Planner:
         pengawas to administrator), each closing the old position the day before the new TMT."""
         plan, rng = self.plan, self.rng
         keep = self._protected()
-        current = {a.person: a for a in plan.assignments
-                   if a.kind == "definitif" and a.end is None}
+        current = {a.person: a for a in plan.assignments if a.kind == "definitif" and a.end is None}
         moved: set[int] = set()
 
         def movable(person: int, new_assignment: AssignmentPlan) -> bool:
@@ -505,8 +606,9 @@ class Planner:
             first = p.tmt_cpns or dt.date(int(p.nip[8:12]), 1, 1)
             return new_assignment.start - dt.timedelta(days=400) >= first
 
-        def move(person: int, old: PositionPlan, new_assignment: AssignmentPlan,
-                 movement: str) -> None:
+        def move(
+            person: int, old: PositionPlan, new_assignment: AssignmentPlan, movement: str
+        ) -> None:
             p = plan.people[person]
             first = p.tmt_cpns or dt.date(int(p.nip[8:12]), 1, 1)
             tmt = new_assignment.start
@@ -544,12 +646,21 @@ class Planner:
         used: set[int] = set()
         for person, a in current.items():
             position = plan.positions[a.position]
-            if (person in keep or position.jenis != "administrator" or rng.random() > 0.3
-                    or not movable(person, a)):
+            if (
+                person in keep
+                or position.jenis != "administrator"
+                or rng.random() > 0.3
+                or not movable(person, a)
+            ):
                 continue
-            old = next((p for p in pengawas_by_opd.get(position.opd, ())
-                        if p.idx not in used and p.holders[0] not in keep
-                        and p.holders[0] not in moved), None)
+            old = next(
+                (
+                    p
+                    for p in pengawas_by_opd.get(position.opd, ())
+                    if p.idx not in used and p.holders[0] not in keep and p.holders[0] not in moved
+                ),
+                None,
+            )
             if old is None:
                 continue
             successor = current[old.holders[0]]
@@ -561,23 +672,36 @@ class Planner:
     def _statuses(self) -> None:
         plan, rng = self.plan, self.rng
         keep = self._protected()
-        current = {a.person: plan.positions[a.position] for a in plan.assignments
-                   if a.kind == "definitif" and a.end is None}
+        current = {
+            a.person: plan.positions[a.position]
+            for a in plan.assignments
+            if a.kind == "definitif" and a.end is None
+        }
         eligible = [p for p in plan.people if p.idx not in keep and p.status == "aktif"]
         cuti = rng.sample(eligible, max(2, len(eligible) // 50))
         for person in cuti:
             person.status = "cuti"
         # Tugas belajar: PNS staff (not heads), about 1%.
-        students = [p for p in eligible if p.status == "aktif" and p.asn_type == "PNS"
-                    and current[p.idx].weight > 0]
+        students = [
+            p
+            for p in eligible
+            if p.status == "aktif" and p.asn_type == "PNS" and current[p.idx].weight > 0
+        ]
         for person in rng.sample(students, min(len(students), max(2, len(eligible) // 100))):
             person.status = "tugas_belajar"
 
 
-def build_plan(*, employees: int, seed: int, today: dt.date, sekda_jenis: str = "jpt_pratama",
-               taken_nips: Iterable[str] = ()) -> DemoPlan:
-    planner = Planner(employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis,
-                      taken_nips=taken_nips)
+def build_plan(
+    *,
+    employees: int,
+    seed: int,
+    today: dt.date,
+    sekda_jenis: str = "jpt_pratama",
+    taken_nips: Iterable[str] = (),
+) -> DemoPlan:
+    planner = Planner(
+        employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis, taken_nips=taken_nips
+    )
     planner.build_structure()
     planner.build_people()
     return planner.plan

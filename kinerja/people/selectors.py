@@ -122,10 +122,13 @@ def team_of(account: Account, on: dt.date) -> list[TeamMember]:
         chosen = definitive_position_on([_holding(r) for r in rows], on)
         if chosen is None:
             continue
-        row = next(r for r in rows
-                   if r.jabatan_id == chosen.position_id and r.start_date == chosen.start)
-        if any(row.jabatan.path.startswith(h.path) and row.jabatan_id != h.jabatan_id
-               for h in scope.held):
+        row = next(
+            r for r in rows if r.jabatan_id == chosen.position_id and r.start_date == chosen.start
+        )
+        if any(
+            row.jabatan.path.startswith(h.path) and row.jabatan_id != h.jabatan_id
+            for h in scope.held
+        ):
             current.append(row)
     current.sort(key=lambda a: (a.jabatan.path, a.pegawai.name))
     # The positions between each subordinate and the viewer decide who rates them.

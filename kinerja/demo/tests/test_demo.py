@@ -23,8 +23,25 @@ from kinerja.people.rules import normalise_golongan, parse_nip
 from kinerja.people.selectors import atasan_of
 
 TODAY = dt.date(2025, 6, 16)
-GOL_ORDER = ["I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b",
-             "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"]
+GOL_ORDER = [
+    "I/a",
+    "I/b",
+    "I/c",
+    "I/d",
+    "II/a",
+    "II/b",
+    "II/c",
+    "II/d",
+    "III/a",
+    "III/b",
+    "III/c",
+    "III/d",
+    "IV/a",
+    "IV/b",
+    "IV/c",
+    "IV/d",
+    "IV/e",
+]
 # RULES.md 6.4 (golongan per jenjang of JF keahlian) and the structural ladder: (lowest, highest).
 PNS_GOLONGAN = {
     "jpt_madya": ("IV/c", "IV/e"),
@@ -57,9 +74,15 @@ def test_demo_builds_the_pemda(demo):
     assert instansi.name == "Pemerintah Kabupaten Lembah Hijau"
     assert instansi.time_zone == "Asia/Makassar"
     names = set(Opd.objects.filter(instansi=instansi).values_list("name", flat=True))
-    for required in ("Sekretariat Daerah", "Inspektorat Daerah", "Dinas Kesehatan",
-                     "Dinas Pendidikan", "Dinas Kependudukan dan Pencatatan Sipil",
-                     "Dinas Perhubungan", "Dinas Lingkungan Hidup"):
+    for required in (
+        "Sekretariat Daerah",
+        "Inspektorat Daerah",
+        "Dinas Kesehatan",
+        "Dinas Pendidikan",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "Dinas Perhubungan",
+        "Dinas Lingkungan Hidup",
+    ):
         assert required in names
     assert any(n.startswith("Badan Kepegawaian") for n in names)
     assert len(names) >= 8
@@ -99,15 +122,24 @@ def test_positions_have_consistent_jenis_jenjang_and_kelas(demo):
     sekda = by_name["Sekretaris Daerah"]
     # A Sekda kabupaten is JPT pratama (UU 5/2014 Pasal 19); JPT madya is the provincial Sekda.
     assert sekda.jenis == "jpt_pratama" and sekda.kelas == 15
-    for name in ("Kepala Dinas Kesehatan", "Kepala Dinas Pendidikan", "Inspektur Daerah",
-                 "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"):
+    for name in (
+        "Kepala Dinas Kesehatan",
+        "Kepala Dinas Pendidikan",
+        "Inspektur Daerah",
+        "Kepala Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+    ):
         assert by_name[name].jenis == "jpt_pratama"
         assert by_name[name].supervisor == sekda  # every Kepala OPD reports to the Sekda
     assert by_name["Analis SDM Aparatur Ahli Pertama"].jenjang == "ahli_pertama"
     assert by_name["Perawat Terampil"].jenjang == "terampil"
     assert by_name["Guru Ahli Muda"].jenjang == "ahli_muda"
-    assert {p.jenis for p in positions} >= {"jpt_pratama", "administrator", "pengawas",
-                                             "pelaksana", "fungsional"}
+    assert {p.jenis for p in positions} >= {
+        "jpt_pratama",
+        "administrator",
+        "pengawas",
+        "pelaksana",
+        "fungsional",
+    }
 
 
 def test_people_pass_the_rules(demo):
@@ -130,7 +162,9 @@ def test_people_pass_the_rules(demo):
         if p.asn_type == "PNS" and jabatan is not None:
             low, high = PNS_GOLONGAN[jabatan.jenjang or jabatan.jenis]
             assert GOL_ORDER.index(low) <= GOL_ORDER.index(p.golongan) <= GOL_ORDER.index(high), (
-                p.golongan, jabatan.name)
+                p.golongan,
+                jabatan.name,
+            )
         if jabatan is not None and jabatan.jenis in STRUCTURAL_JENIS:
             assert p.asn_type == "PNS"
     types = Counter(p.asn_type for p in people)
@@ -147,7 +181,9 @@ def test_structural_posts_have_at_most_one_definitive_holder(demo):
     instansi, _ = demo
     holders = Counter(
         PositionAssignment.objects.filter(
-            instansi=instansi, kind=HoldingKind.DEFINITIF, end_date=None,
+            instansi=instansi,
+            kind=HoldingKind.DEFINITIF,
+            end_date=None,
             jabatan__jenis__in=list(STRUCTURAL_JENIS),
         ).values_list("jabatan_id", flat=True)
     )
@@ -163,20 +199,23 @@ def test_history_acting_officials_and_vacancies(demo):
     assert closed.count() >= 3
     plt = rows.get(kind=HoldingKind.PLT)
     assert plt.jabatan.name == "Kepala Bidang Pelayanan Kesehatan"
-    assert not rows.filter(jabatan=plt.jabatan, kind=HoldingKind.DEFINITIF,
-                           end_date__isnull=True).exists()
+    assert not rows.filter(
+        jabatan=plt.jabatan, kind=HoldingKind.DEFINITIF, end_date__isnull=True
+    ).exists()
     plh = rows.get(kind=HoldingKind.PLH)
     assert plh.start_date <= TODAY <= plh.end_date
     definitive = rows.get(jabatan=plh.jabatan, kind=HoldingKind.DEFINITIF, end_date=None)
     assert definitive.pegawai.status == "cuti"
     # A kasi under the Plt's post is rated by the Plt; the Kepala Dinas Perhubungan's staff
     # by the Plh.
-    kasi = rows.get(jabatan__supervisor=plt.jabatan, jabatan__name__startswith="Kepala Seksi",
-                    end_date=None).pegawai
+    kasi = rows.get(
+        jabatan__supervisor=plt.jabatan, jabatan__name__startswith="Kepala Seksi", end_date=None
+    ).pegawai
     found = atasan_of(kasi, TODAY)
     assert found.pegawai == plt.pegawai and found.atasan.kind == HoldingKind.PLT
-    sekretaris_dishub = rows.get(jabatan__supervisor=plh.jabatan,
-                                 jabatan__name="Sekretaris Dinas Perhubungan").pegawai
+    sekretaris_dishub = rows.get(
+        jabatan__supervisor=plh.jabatan, jabatan__name="Sekretaris Dinas Perhubungan"
+    ).pegawai
     # the Plh is this Sekretaris: nobody rates themself, so the line goes to the Sekda
     assert atasan_of(sekretaris_dishub, TODAY).jabatan.name == "Sekretaris Daerah"
     # A vacant structural post with nobody acting: its staff are rated one level up.
@@ -199,17 +238,31 @@ def test_accounts_and_role_grants(demo):
     assert admin.is_staff and not admin.is_superuser
     assert admin.check_password(DEMO_PASSWORD)
     assert grants.filter(role=Role.ADMIN_OPD).values("opd").distinct().count() == 2
-    assert grants.get(role=Role.PIMPINAN).account.pegawai.assignments.filter(
-        jabatan__name="Sekretaris Daerah").exists()
-    assert grants.get(role=Role.AUDITOR).account.pegawai.assignments.filter(
-        jabatan__opd__code="INSPEKTORAT").exists()
+    assert (
+        grants.get(role=Role.PIMPINAN)
+        .account.pegawai.assignments.filter(jabatan__name="Sekretaris Daerah")
+        .exists()
+    )
+    assert (
+        grants.get(role=Role.AUDITOR)
+        .account.pegawai.assignments.filter(jabatan__opd__code="INSPEKTORAT")
+        .exists()
+    )
     assert accounts.filter(is_staff=True).count() == 1
 
 
 def test_login_table_lists_every_role_and_the_password(demo):
     _instansi, output = demo
-    for label in ("Pegawai", "Atasan", "Admin OPD", "Admin BKPSDM", "Pimpinan", "Auditor",
-                  "Plt", "Plh"):
+    for label in (
+        "Pegawai",
+        "Atasan",
+        "Admin OPD",
+        "Admin BKPSDM",
+        "Pimpinan",
+        "Auditor",
+        "Plt",
+        "Plh",
+    ):
         assert f"\n{label}" in output
     assert DEMO_PASSWORD in output and "DEMO ONLY" in output
 
@@ -238,8 +291,8 @@ def test_if_empty_only_prints_the_logins_again(demo):
     assert "already has data" in again
     assert Pegawai.objects.filter(instansi=instansi).count() == 300
     assert AuditRecord.objects.filter(instansi=instansi).count() == 1
-    first_table = first[first.index("Role"):]
-    assert again[again.index("Role"):] == first_table
+    first_table = first[first.index("Role") :]
+    assert again[again.index("Role") :] == first_table
 
 
 def test_second_load_without_reset_is_refused(demo):

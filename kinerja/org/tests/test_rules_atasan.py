@@ -34,18 +34,28 @@ START = dt.date(2020, 1, 1)
 ON = dt.date(2025, 6, 15)
 
 
-def h(person: int, position: int, kind: HoldingKind = DEF, start: dt.date = START,
-      end: dt.date | None = None) -> Holding:
+def h(
+    person: int,
+    position: int,
+    kind: HoldingKind = DEF,
+    start: dt.date = START,
+    end: dt.date | None = None,
+) -> Holding:
     return Holding(person, position, kind, start, end)
 
 
-def resolve(holdings: list[Holding], on: dt.date = ON, chain: list[int] | None = None,
-            person: int = PERSON) -> Atasan | None:
+def resolve(
+    holdings: list[Holding], on: dt.date = ON, chain: list[int] | None = None, person: int = PERSON
+) -> Atasan | None:
     by_position: dict[int, list[Holding]] = {}
     for holding in holdings:
         by_position.setdefault(holding.position_id, []).append(holding)
-    return resolve_atasan(person_id=person, supervisor_chain=CHAIN if chain is None else chain,
-                          holdings_by_position=by_position, on=on)
+    return resolve_atasan(
+        person_id=person,
+        supervisor_chain=CHAIN if chain is None else chain,
+        holdings_by_position=by_position,
+        on=on,
+    )
 
 
 FULL_LINE = [h(P_KASI, KASI), h(P_KABID, KABID), h(P_KADIS, KADIS)]
@@ -58,35 +68,73 @@ FULL_LINE = [h(P_KASI, KASI), h(P_KABID, KABID), h(P_KADIS, KADIS)]
     ("holdings", "expected"),
     [
         pytest.param(FULL_LINE, Atasan(P_KASI, KASI, DEF), id="direct-supervisor-present"),
-        pytest.param([h(P_KABID, KABID), h(P_KADIS, KADIS)],
-                     Atasan(P_KABID, KABID, DEF, (KASI,)), id="vacant-kasi-passes-up-one"),
-        pytest.param([h(P_KADIS, KADIS)], Atasan(P_KADIS, KADIS, DEF, (KASI, KABID)),
-                     id="vacant-kasi-and-kabid-pass-up-two"),
-        pytest.param([h(P_ACTING, KASI, PLT), h(P_KADIS, KADIS)],
-                     Atasan(P_ACTING, KASI, PLT), id="plt-on-vacant-post-rates"),
-        pytest.param([h(P_KASI, KASI), h(P_ACTING, KASI, PLH, ON - dt.timedelta(days=3),
-                                          ON + dt.timedelta(days=3))],
-                     Atasan(P_ACTING, KASI, PLH), id="plh-beside-definitive-rates"),
-        pytest.param([h(P_KASI, KASI), h(P_OTHER, KASI, PLH), h(P_ACTING, KASI, PLT)],
-                     Atasan(P_ACTING, KASI, PLT), id="plt-over-plh-over-definitive"),
-        pytest.param([h(P_KASI, KASI), h(P_ACTING, KASI, PLH, START, ON - dt.timedelta(days=1))],
-                     Atasan(P_KASI, KASI, DEF), id="plh-ended-yesterday-is-ignored"),
-        pytest.param([h(P_KASI, KASI), h(P_ACTING, KASI, PLH, ON + dt.timedelta(days=1))],
-                     Atasan(P_KASI, KASI, DEF), id="plh-from-tomorrow-is-ignored"),
-        pytest.param([h(P_KASI, KASI), h(P_ACTING, KASI, PLH, ON - dt.timedelta(days=5), ON)],
-                     Atasan(P_ACTING, KASI, PLH), id="plh-end-date-is-inclusive"),
-        pytest.param([h(P_KASI, KASI, start=ON)], Atasan(P_KASI, KASI, DEF),
-                     id="definitive-from-tmt-day"),
-        pytest.param([h(P_KASI, KASI, end=ON - dt.timedelta(days=1)), h(P_KABID, KABID)],
-                     Atasan(P_KABID, KABID, DEF, (KASI,)), id="holder-left-yesterday"),
-        pytest.param([h(PERSON, KASI, PLT), h(P_KABID, KABID)],
-                     Atasan(P_KABID, KABID, DEF, (KASI,)), id="own-plt-of-superior-post-skipped"),
-        pytest.param([h(P_KASI, KASI), h(PERSON, KASI, PLH, ON, ON), h(P_KABID, KABID)],
-                     Atasan(P_KABID, KABID, DEF, (KASI,)),
-                     id="own-plh-while-definitive-away-skipped"),
+        pytest.param(
+            [h(P_KABID, KABID), h(P_KADIS, KADIS)],
+            Atasan(P_KABID, KABID, DEF, (KASI,)),
+            id="vacant-kasi-passes-up-one",
+        ),
+        pytest.param(
+            [h(P_KADIS, KADIS)],
+            Atasan(P_KADIS, KADIS, DEF, (KASI, KABID)),
+            id="vacant-kasi-and-kabid-pass-up-two",
+        ),
+        pytest.param(
+            [h(P_ACTING, KASI, PLT), h(P_KADIS, KADIS)],
+            Atasan(P_ACTING, KASI, PLT),
+            id="plt-on-vacant-post-rates",
+        ),
+        pytest.param(
+            [
+                h(P_KASI, KASI),
+                h(P_ACTING, KASI, PLH, ON - dt.timedelta(days=3), ON + dt.timedelta(days=3)),
+            ],
+            Atasan(P_ACTING, KASI, PLH),
+            id="plh-beside-definitive-rates",
+        ),
+        pytest.param(
+            [h(P_KASI, KASI), h(P_OTHER, KASI, PLH), h(P_ACTING, KASI, PLT)],
+            Atasan(P_ACTING, KASI, PLT),
+            id="plt-over-plh-over-definitive",
+        ),
+        pytest.param(
+            [h(P_KASI, KASI), h(P_ACTING, KASI, PLH, START, ON - dt.timedelta(days=1))],
+            Atasan(P_KASI, KASI, DEF),
+            id="plh-ended-yesterday-is-ignored",
+        ),
+        pytest.param(
+            [h(P_KASI, KASI), h(P_ACTING, KASI, PLH, ON + dt.timedelta(days=1))],
+            Atasan(P_KASI, KASI, DEF),
+            id="plh-from-tomorrow-is-ignored",
+        ),
+        pytest.param(
+            [h(P_KASI, KASI), h(P_ACTING, KASI, PLH, ON - dt.timedelta(days=5), ON)],
+            Atasan(P_ACTING, KASI, PLH),
+            id="plh-end-date-is-inclusive",
+        ),
+        pytest.param(
+            [h(P_KASI, KASI, start=ON)], Atasan(P_KASI, KASI, DEF), id="definitive-from-tmt-day"
+        ),
+        pytest.param(
+            [h(P_KASI, KASI, end=ON - dt.timedelta(days=1)), h(P_KABID, KABID)],
+            Atasan(P_KABID, KABID, DEF, (KASI,)),
+            id="holder-left-yesterday",
+        ),
+        pytest.param(
+            [h(PERSON, KASI, PLT), h(P_KABID, KABID)],
+            Atasan(P_KABID, KABID, DEF, (KASI,)),
+            id="own-plt-of-superior-post-skipped",
+        ),
+        pytest.param(
+            [h(P_KASI, KASI), h(PERSON, KASI, PLH, ON, ON), h(P_KABID, KABID)],
+            Atasan(P_KABID, KABID, DEF, (KASI,)),
+            id="own-plh-while-definitive-away-skipped",
+        ),
         pytest.param([], None, id="whole-line-vacant"),
-        pytest.param([h(P_ACTING, KASI, PLT, START, ON - dt.timedelta(days=1))], None,
-                     id="only-an-expired-plt"),
+        pytest.param(
+            [h(P_ACTING, KASI, PLT, START, ON - dt.timedelta(days=1))],
+            None,
+            id="only-an-expired-plt",
+        ),
     ],
 )
 def test_resolve_atasan(holdings, expected):
@@ -202,8 +250,9 @@ def _eligible(holdings: dict[int, list[Holding]], position: int, on: dt.date) ->
 @given(holding_sets())
 def test_resolved_atasan_holds_a_chain_position_and_everything_below_was_empty(case):
     chain, holdings, on = case
-    found = resolve_atasan(person_id=PERSON, supervisor_chain=chain,
-                           holdings_by_position=holdings, on=on)
+    found = resolve_atasan(
+        person_id=PERSON, supervisor_chain=chain, holdings_by_position=holdings, on=on
+    )
     if found is None:
         assert not any(_eligible(holdings, p, on) for p in chain)
         return

@@ -22,11 +22,21 @@ ON = dt.date(2025, 6, 16)
 PLT, PLH, DEF = HoldingKind.PLT, HoldingKind.PLH, HoldingKind.DEFINITIF
 
 
-def give(cast, person: str, position: str, kind: HoldingKind = DEF, start: dt.date = START,
-         end: dt.date | None = None) -> PositionAssignment:
+def give(
+    cast,
+    person: str,
+    position: str,
+    kind: HoldingKind = DEF,
+    start: dt.date = START,
+    end: dt.date | None = None,
+) -> PositionAssignment:
     return PositionAssignment.objects.create(
-        instansi=cast.instansi, pegawai=cast.people[person], jabatan=cast.positions[position],
-        kind=kind, start_date=start, end_date=end,
+        instansi=cast.instansi,
+        pegawai=cast.people[person],
+        jabatan=cast.positions[position],
+        kind=kind,
+        start_date=start,
+        end_date=end,
     )
 
 
@@ -162,19 +172,28 @@ def test_team_marks_who_is_rated_directly(cast):
 
 def _add_staff(cast, count: int) -> None:
     people = [
-        Pegawai(instansi=cast.instansi, nip=make_nip(dt.date(1990, 1, 1), dt.date(2015, 1, 1),
-                                                        1, 100 + i),
-                name=f"Staf {i:03d}", gender="L", birth_date=dt.date(1990, 1, 1))
+        Pegawai(
+            instansi=cast.instansi,
+            nip=make_nip(dt.date(1990, 1, 1), dt.date(2015, 1, 1), 1, 100 + i),
+            name=f"Staf {i:03d}",
+            gender="L",
+            birth_date=dt.date(1990, 1, 1),
+        )
         for i in range(count)
     ]
     Pegawai.objects.bulk_create(people)
     people = list(Pegawai.objects.filter(name__startswith="Staf "))
-    PositionAssignment.objects.bulk_create([
-        PositionAssignment(instansi=cast.instansi, pegawai=p,
-                           jabatan=cast.positions["pengadministrasi" if i % 2 else "pengelola"],
-                           start_date=START)
-        for i, p in enumerate(people)
-    ])
+    PositionAssignment.objects.bulk_create(
+        [
+            PositionAssignment(
+                instansi=cast.instansi,
+                pegawai=p,
+                jabatan=cast.positions["pengadministrasi" if i % 2 else "pengelola"],
+                start_date=START,
+            )
+            for i, p in enumerate(people)
+        ]
+    )
 
 
 def _team_queries(cast) -> tuple[int, int]:

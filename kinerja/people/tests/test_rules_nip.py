@@ -87,11 +87,17 @@ def test_spaces_dots_and_dashes_are_display_only(raw):
         ("196608011983031001", "nip_tmt"),  # appointed at 17 (1983 < 1966 + 18)
         ("196608011960031001", "nip_tmt"),  # appointed before birth
         # Digits of other scripts pass str.isdigit(); a NIP is ASCII.
-        ("\u0661\u0669\u0666\u0666\u0660\u0668\u0660\u0661\u0661\u0669\u0668\u0668\u0660\u0663"
-         "1\u0660\u0660\u0661", "nip_format"),
+        (
+            "\u0661\u0669\u0666\u0666\u0660\u0668\u0660\u0661\u0661\u0669\u0668\u0668\u0660\u0663"
+            "1\u0660\u0660\u0661",
+            "nip_format",
+        ),
         ("19660801198803100\u00b2", "nip_format"),  # superscript two
-        ("\uff11\uff19\uff16\uff16\uff10\uff18\uff10\uff11\uff11\uff19\uff18\uff18\uff10\uff13"
-         "\uff11\uff10\uff10\uff11", "nip_format"),  # full-width digits
+        (
+            "\uff11\uff19\uff16\uff16\uff10\uff18\uff10\uff11\uff11\uff19\uff18\uff18\uff10\uff13"
+            "\uff11\uff10\uff10\uff11",
+            "nip_format",
+        ),  # full-width digits
     ],
 )
 def test_invalid_nips_are_refused_with_a_stable_code(raw, code):
@@ -234,8 +240,7 @@ def test_format_and_normalise_round_trip(nip):
     assert format_nip(normalise_nip(format_nip(nip))) == format_nip(nip)
 
 
-@given(st.sampled_from(sorted(GOLONGAN_PNS)), st.sampled_from(["", " ", "-", "/"]),
-       st.booleans())
+@given(st.sampled_from(sorted(GOLONGAN_PNS)), st.sampled_from(["", " ", "-", "/"]), st.booleans())
 def test_golongan_spellings_normalise_to_the_canonical_form(golongan, separator, lower):
     head, tail = golongan.split("/")
     spelled = f"{head.lower() if lower else head}{separator}{tail.upper()}"

@@ -39,20 +39,37 @@ class Command(BaseCommand):
     help = "Load a demo Pemda with employees and log-ins (runs migrate first)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--if-empty", action="store_true",
-                            help="Only print the log-ins when the instansi already has data.")
-        parser.add_argument("--employees", type=int, default=300,
-                            help=f"Number of employees (default 300, at least {MIN_EMPLOYEES}).")
-        parser.add_argument("--instansi-code", default=DEFAULT_CODE,
-                            help=f"Code of the instansi to fill (default {DEFAULT_CODE}).")
-        parser.add_argument("--seed", type=int, default=1,
-                            help="Random seed; the same seed gives the same Pemda.")
-        parser.add_argument("--reset", action="store_true",
-                            help="Delete the instansi's organisation and people first "
-                                 "(the audit trail is kept).")
-        parser.add_argument("--today", type=_date, default=None,
-                            help="Reference date (YYYY-MM-DD) for TMT and acting dates; "
-                                 "default: today in the server's time zone.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only print the log-ins when the instansi already has data.",
+        )
+        parser.add_argument(
+            "--employees",
+            type=int,
+            default=300,
+            help=f"Number of employees (default 300, at least {MIN_EMPLOYEES}).",
+        )
+        parser.add_argument(
+            "--instansi-code",
+            default=DEFAULT_CODE,
+            help=f"Code of the instansi to fill (default {DEFAULT_CODE}).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed; the same seed gives the same Pemda."
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete the instansi's organisation and people first (the audit trail is kept).",
+        )
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help="Reference date (YYYY-MM-DD) for TMT and acting dates; "
+            "default: today in the server's time zone.",
+        )
         parser.add_argument("--no-migrate", action="store_true", help="Skip `migrate`.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -70,20 +87,28 @@ class Command(BaseCommand):
             self._print_logins(existing, today)
             return
         try:
-            result = load_demo(code=code, employees=options["employees"], seed=options["seed"],
-                               today=today, reset=options["reset"])
+            result = load_demo(
+                code=code,
+                employees=options["employees"],
+                seed=options["seed"],
+                today=today,
+                reset=options["reset"],
+            )
         except DemoExists as exc:
             raise CommandError(
                 f"Instansi {code!r} already has data. Use --if-empty to keep it, or --reset "
                 "to replace it."
             ) from exc
         counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded {result.instansi.name} ({code}) in {result.seconds:.1f} s: {counts}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {result.instansi.name} ({code}) in {result.seconds:.1f} s: {counts}."
+            )
+        )
         if options["verbosity"] >= 2:
-            self.stdout.write("Timings (s): " + ", ".join(
-                f"{k} {v}" for k, v in result.timings.items()))
+            self.stdout.write(
+                "Timings (s): " + ", ".join(f"{k} {v}" for k, v in result.timings.items())
+            )
         self._print_logins(result.instansi, today)
 
     def _print_logins(self, instansi: Instansi, today: dt.date) -> None:
@@ -94,11 +119,13 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self._table(rows))
         self.stdout.write("")
-        self.stdout.write(self.style.WARNING(
-            f"Password for every demo account: {DEMO_PASSWORD}\n"
-            "DEMO ONLY: these accounts share a published password. Never load demo data into "
-            "a production database."
-        ))
+        self.stdout.write(
+            self.style.WARNING(
+                f"Password for every demo account: {DEMO_PASSWORD}\n"
+                "DEMO ONLY: these accounts share a published password. Never load demo data into "
+                "a production database."
+            )
+        )
 
     @staticmethod
     def _table(rows: list[LoginRow]) -> str:
@@ -107,8 +134,10 @@ class Command(BaseCommand):
         widths = [min(60, max(len(row[i]) for row in data)) for i in range(len(header))]
 
         def line(row: tuple[str, ...]) -> str:
-            cells = [(cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…").ljust(
-                widths[i]) for i, cell in enumerate(row)]
+            cells = [
+                (cell if len(cell) <= widths[i] else cell[: widths[i] - 1] + "…").ljust(widths[i])
+                for i, cell in enumerate(row)
+            ]
             return "  ".join(cells).rstrip()
 
         rule = "  ".join("-" * w for w in widths)

@@ -27,14 +27,24 @@ class Command(BaseCommand):
     help = "Serve Kinerja with granian (WSGI); collects static files first when DEBUG is off."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--host", default="127.0.0.1",
-                            help="Address to bind (default 127.0.0.1; 0.0.0.0 for all).")
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help="Address to bind (default 127.0.0.1; 0.0.0.0 for all).",
+        )
         parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
-        parser.add_argument("--workers", type=_positive, default=1,
-                            help="Worker processes (default 1; about one per CPU core).")
-        parser.add_argument("--threads", type=_positive, default=8,
-                            help="Blocking threads per worker (default 8, the default "
-                                 "DB_POOL_MAX).")
+        parser.add_argument(
+            "--workers",
+            type=_positive,
+            default=1,
+            help="Worker processes (default 1; about one per CPU core).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=_positive,
+            default=8,
+            help="Blocking threads per worker (default 8, the default DB_POOL_MAX).",
+        )
         parser.add_argument("--access-log", action="store_true", help="Log every request.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,17 +61,22 @@ class Command(BaseCommand):
         connections.close_all()
         host, port = options["host"], options["port"]
         shown = f"[{host}]" if ":" in host else host
-        self.stdout.write(self.style.SUCCESS(
-            f"Kinerja is running at http://{shown}:{port}/ "
-            f"(granian WSGI, {options['workers']} worker(s) x {options['threads']} threads). "
-            "Press Ctrl+C to stop."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Kinerja is running at http://{shown}:{port}/ "
+                f"(granian WSGI, {options['workers']} worker(s) x {options['threads']} threads). "
+                "Press Ctrl+C to stop."
+            )
+        )
         if not settings.DEBUG and settings.SECURE_SSL_REDIRECT:
-            self.stdout.write(self.style.WARNING(
-                "DEBUG is off and SECURE_SSL_REDIRECT is on: plain-HTTP requests are redirected "
-                "to HTTPS. Put a TLS proxy in front (BEHIND_TLS_PROXY=true) or set "
-                "SECURE_SSL_REDIRECT=false for a local trial."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    "DEBUG is off and SECURE_SSL_REDIRECT is on: plain-HTTP requests are "
+                    "redirected "
+                    "to HTTPS. Put a TLS proxy in front (BEHIND_TLS_PROXY=true) or set "
+                    "SECURE_SSL_REDIRECT=false for a local trial."
+                )
+            )
         Granian(
             "kinerja.wsgi:application",
             address=host,
