@@ -133,3 +133,32 @@ def test_mutation_closes_the_previous_definitive_assignment(cast, tmp_path):
     again = import_file(actor=cast.admin_bkpsdm, instansi=cast.instansi, kind="employees",
                         path=path)
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def _queries_for(cast, tmp_path, count: int, name: str, gender: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [employee(nip(1 + i % 28, gender=gender, seq=1 + i // 28 + (name == "kecil")),
+                     f"Pegawai {name} {i}")
+            for i in range(count)]
+    path = write_csv(tmp_path / f"{name}.csv", rows)
+    with CaptureQueriesContext(connection) as ctx:
+        run = import_file(actor=cast.admin_bkpsdm, instansi=cast.instansi, kind="employees",
+                          path=path)
+    assert run.created == count
+    return len(ctx.captured_queries)
+
+
+def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size(cast, tmp_path, settings):
+    settings.KINERJA_IMPORT_CHUNK = 1000
+    _queries_for(cast, tmp_path, 1, "pemanasan", gender=1)  # creates the audit chain head
+    from django.db import connection
+
+    small = _queries_for(cast, tmp_path, 5, "kecil", gender=1)
+    big = _queries_for(cast, tmp_path, 120, "besar", gender=2)
+    if connection.vendor == "postgresql":
+        assert big == small  # COPY and set-based statements
+    else:
+        # bulk_create splits at SQLite's 999 parameters: a few batches, never a query per row.
+        assert big - small <= 6
