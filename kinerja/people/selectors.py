@@ -340,3 +340,13 @@ def audit_trail(
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
         qs = qs.filter(at__lt=end)
     return qs.order_by("-at", "-pk")
+
+
+def acting_assignments_on(pegawai_id: int, on: dt.date) -> list[PositionAssignment]:
+    """The Plt/Plh posts a person acts in on a date, with position and OPD (one query)."""
+    return list(
+        PositionAssignment.objects.filter(in_force_q(on), pegawai_id=pegawai_id)
+        .exclude(kind=HoldingKind.DEFINITIF)
+        .select_related("jabatan", "jabatan__opd", "jabatan__unit")
+        .order_by("start_date", "pk")
+    )

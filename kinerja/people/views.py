@@ -55,13 +55,22 @@ class PegawaiFilterForm(forms.Form):
         self.fields["opd"].choices = [("", _("All"))] + opd_choices
 
 
+def _valid_filters(form: forms.Form) -> dict[str, Any]:
+    """The filter values that validated: a bad field is dropped (and shown with its error) while
+    the good ones still filter."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
 @login_required
 def pegawai_index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     on = scope_for(user).on
     opd_choices = [(o.pk, o.name) for o in opd_visible_to(user).filter(is_active=True)]
     form = PegawaiFilterForm(request.GET or None, opd_choices=opd_choices)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     people = pegawai_list(
         user,
         on=on,

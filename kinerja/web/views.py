@@ -23,10 +23,12 @@ from django.views.decorators.http import require_POST
 
 from kinerja.core.errors import ApplicationError
 from kinerja.core.roles import Role
+from kinerja.org.rules import HoldingKind
 from kinerja.people.access import opd_visible_to, scope_for
 from kinerja.people.models import Account
 from kinerja.people.rules import GOLONGAN_PNS, format_nip, normalise_nip
 from kinerja.people.selectors import (
+    acting_assignments_on,
     atasan_of,
     audit_trail,
     definitive_assignment_on,
@@ -127,6 +129,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["me_nip"] = format_nip(pegawai.nip)
         context["me_pangkat"] = GOLONGAN_PNS.get(pegawai.golongan, "")
         context["current"] = definitive_assignment_on(pegawai.pk, on)
+        # The scope already knows the kinds held: query names only when there is an acting post.
+        acting = any(h.kind != HoldingKind.DEFINITIF for h in scope.held)
+        context["acting"] = acting_assignments_on(pegawai.pk, on) if acting else []
         context["my_atasan"] = atasan_of(pegawai, on)
     if scope.has(Role.ATASAN):
         team = team_of(user, on)
@@ -329,13 +334,22 @@ def _change_rows(changes: Any) -> list[tuple[str, Any, Any]]:
     return rows
 
 
+def _valid_filters(form: forms.Form) -> dict[str, Any]:
+    """The filter values that validated: a bad field is dropped (and shown with its error) while
+    the good ones still filter."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
+
+
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not scope_for(user).reads_audit:
         raise Http404(_("Page not found."))
     form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    filters = _valid_filters(form)
     records = audit_trail(
         user,
         action=filters.get("action", "").strip(),

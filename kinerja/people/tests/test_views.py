@@ -197,3 +197,11 @@ def test_profile_query_count_is_bounded(client_for, cast, django_assert_max_num_
     client.get(url)
     with django_assert_max_num_queries(14):
         client.get(url)
+
+
+def test_a_bad_filter_value_is_dropped_but_the_search_still_applies(client_for, cast):
+    response = client_for(cast.admin_bkpsdm).get(
+        reverse("people:list"), {"q": "Pelaksana", "opd": "999999"}
+    )
+    assert _names(response) == ["Dewi Pelaksana", "Eko Pelaksana"]
+    assert response.context["form"].errors["opd"]

@@ -460,3 +460,21 @@ def test_missing_page_is_friendly_and_keeps_the_menu(client_for, cast, settings)
     assert response.status_code == 404
     page = _text(response)
     assert "outside what your role lets you see" in page and 'class="nav"' in page
+
+
+def test_home_shows_an_acting_post_and_the_team_it_brings(client_for, cast):
+    # The sekretaris is made Plt of the vacant kabid: Fajar Kasi now reports to them.
+    PositionAssignment.objects.create(
+        instansi=cast.instansi,
+        pegawai=cast.people["sekretaris"],
+        jabatan=cast.positions["kabid"],
+        kind="plt",
+        start_date=dt.date(2024, 1, 1),
+    )
+    client = client_for(cast.sekretaris)
+    home = _text(client.get(reverse("home")))
+    assert "Also acting as" in home and "Kepala Bidang Pelayanan Kesehatan" in home
+    team = client.get(reverse("team"))
+    kasi = next(m for m in team.context["direct"] if m.pegawai.name == "Fajar Kasi")
+    assert kasi.via == "plt"
+    assert "rated by you (Plt)" in _text(team)

@@ -1,0 +1,27 @@
+// Kinerja: the little script the pages need beside htmx. No dependencies, no network.
+"use strict";
+
+// <button data-copy="#selector" data-done="Copied">: copy the element's text to the clipboard.
+// Clipboard access needs HTTPS (or localhost); elsewhere the text is selected for Ctrl+C.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button[data-copy]");
+  if (!button) return;
+  var source = document.querySelector(button.getAttribute("data-copy"));
+  if (!source) return;
+  var text = source.textContent.trim();
+  var done = function () {
+    button.textContent = button.getAttribute("data-done") || button.textContent;
+  };
+  var select = function () {
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, select);
+  } else {
+    select();
+  }
+});
