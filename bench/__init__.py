@@ -27,4 +27,4 @@ def registry() -> dict[str, Benchmark]:
 
 def summary_line(name: str, ours: float, baseline: float, unit: str) -> str:
     ratio = ours / baseline if baseline else float("nan")
-    return f"bench: {name} ours={ours:.0f} {unit} baseline={baseline:.0f} {unit} ratio={ratio:.2f}"
+    return f"bench: {name} ours={ours:.0f} {unit} baseline={baseline:.0f} {unit} ratio={ratio:.3f}"

@@ -125,6 +125,56 @@ def _baseline_copy(path: Path, rows: int) -> float:
     return count / elapsed
 
 
+class _Phases:
+    """Wall time spent in the phases of the import (parse, reads, writes, audit, commit), by
+    wrapping the functions the import calls; printed as details."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._undo: list[tuple[object, str, object]] = []
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, timed)
+        self._undo.append((owner, name, original))
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+    def report(self, total: float) -> str:
+        order = ["parse (Python, per row)", "read existing (2 SELECTs per chunk)",
+                 "write employees + assignments (COPY, INSERT, UPDATE)",
+                 "audit records (hash chain + COPY)", "commit (deferred FK checks, WAL)"]
+        parts = [f"{label} {self.seconds.get(label, 0.0):.2f} s" for label in order]
+        rest = total - sum(self.seconds.get(label, 0.0) for label in order)
+        return "; ".join(parts) + f"; other {rest:.2f} s"
+
+
+def _instrument() -> _Phases:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from kinerja.people.imports import employees, fastpath
+
+    phases = _Phases()
+    phases.wrap(employees.EmployeeImporter, "parse", "parse (Python, per row)")
+    phases.wrap(employees, "_read_existing", "read existing (2 SELECTs per chunk)")
+    phases.wrap(fastpath, "audit_record_many_copy", "audit records (hash chain + COPY)")
+    phases.wrap(fastpath, "write_employees",
+                "write employees + assignments (COPY, INSERT, UPDATE)")
+    phases.wrap(BaseDatabaseWrapper, "commit", "commit (deferred FK checks, WAL)")
+    return phases
+
+
 def run(rows: int | None) -> None:
     rows = rows or DEFAULT_ROWS
     url = _prepare_database()
@@ -151,10 +201,12 @@ def run(rows: int | None) -> None:
         write_csv(path, rows)
         print(f"file: {rows} employees, {path.stat().st_size / 1e6:.1f} MB CSV")
         rss_before = _maxrss_mb()
+        phases = _instrument()
         start = time.perf_counter()
         first = import_file(actor=None, instansi=instansi, kind="employees", path=path)
         elapsed = time.perf_counter() - start
         rss_after = _maxrss_mb()
+        phases.restore()
         assert first.status == "done" and first.created == rows, (first.status, first.message,
                                                                   first.created)
         ours = rows / elapsed
@@ -162,6 +214,11 @@ def run(rows: int | None) -> None:
         print(f"ours: first import {elapsed:.2f} s = {ours:.0f} rows/s "
               f"(created {first.created}, rejected {first.error_count}, "
               f"{audits} audit records)")
+        # write_employees includes the audit call: subtract it to show the two apart.
+        audit_s = phases.seconds.get("audit records (hash chain + COPY)", 0.0)
+        write_label = "write employees + assignments (COPY, INSERT, UPDATE)"
+        phases.seconds[write_label] = phases.seconds.get(write_label, 0.0) - audit_s
+        print(f"phases of the first import: {phases.report(elapsed)}")
         print(f"memory: ru_maxrss {rss_before:.0f} MB before the import, {rss_after:.0f} MB "
               f"after (peak growth {rss_after - rss_before:.0f} MB)")
         start = time.perf_counter()
