@@ -123,7 +123,8 @@ def execute(importer: Importer, ctx: Context, path: Path, fmt: str,
     run.save(update_fields=["status"])
     size = max(1, int(settings.KINERJA_IMPORT_CHUNK))
     try:
-        AuditChainHead.objects.get_or_create(instansi_id=ctx.instansi.pk)
+        if not ctx.dry_run:
+            AuditChainHead.objects.get_or_create(instansi_id=ctx.instansi.pk)
         importer.prepare(ctx)
         with open(path, "rb") as stream:
             source = read_rows(stream, fmt)
