@@ -74,6 +74,7 @@ class Row:
     expected: dict[str, Any]
     target: str = ""
     body: dict[str, Any] | None = None
+    multipart: bool = False
     xfail: str = ""
 
     @property
@@ -86,6 +87,13 @@ class Row:
 
 
 NEW_PASSWORD = "Matriks-baru-2026"
+# A one-unit SIMPEG file, imported as a dry run (kinds and columns: docs/import-format.md).
+UNITS_CSV = (
+    b"opd_kode,opd_nama,unit_kode,unit_nama,induk_kode\n"
+    b"DINKES,Dinas Kesehatan,DINKES,Dinas Kesehatan,\n"
+)
+UPLOAD = {"kind": "units", "dry_run": "true", "file": ("units.csv", UNITS_CSV)}
+UPLOAD_FORM = {"kind": "units", "dry_run": "on", "file": ("units.csv", UNITS_CSV)}
 
 MATRIX: list[Row] = [
     # --- API: me and account ------------------------------------------------------------------
@@ -131,6 +139,14 @@ MATRIX: list[Row] = [
     # --- API: audit trail ---------------------------------------------------------------------
     Row("GET", f"{API}/audit", api(403, **ONLY_AUDIT_READERS)),
     Row("GET", f"{API}/audit/verify", api(403, **ONLY_AUDIT_READERS)),
+    # --- API: SIMPEG imports (admin BKPSDM only) ---------------------------------------------
+    Row("POST", f"{API}/imports", api(403, admin_bkpsdm=201), body=UPLOAD, multipart=True),
+    Row("GET", f"{API}/imports", api(404, admin_bkpsdm=200)),
+    Row("GET", f"{API}/imports/{{run_id}}", api(404, admin_bkpsdm=200), target="run:own"),
+    Row("GET", f"{API}/imports/{{run_id}}", api(404), target="run:foreign"),
+    Row("GET", f"{API}/imports/{{run_id}}/errors", api(404, admin_bkpsdm=200),
+        target="run:own"),
+    Row("GET", f"{API}/imports/{{run_id}}/errors", api(404), target="run:foreign"),
     # --- Pages --------------------------------------------------------------------------------
     Row("GET", "/", page(200)),
     Row("GET", "/masuk/", page(302, anonymous=200)),
@@ -157,6 +173,10 @@ MATRIX: list[Row] = [
     Row("GET", "/pegawai/<str:nip>/",
         page(404, outsider=200, **INSTANSI_READERS), target="nip:outsider"),
     Row("GET", "/pegawai/<str:nip>/", page(404), target="nip:foreign"),
+    Row("GET", "/impor/", page(404, admin_bkpsdm=200)),
+    Row("POST", "/impor/", page(403, admin_bkpsdm=302), body=UPLOAD_FORM),
+    Row("GET", "/impor/<int:run_id>/", page(404, admin_bkpsdm=200), target="run:own"),
+    Row("GET", "/impor/<int:run_id>/", page(404), target="run:foreign"),
 ]
 
 
@@ -194,6 +214,9 @@ def resolve_target(world: World, actor: str, target: str) -> str:
         owner = "pegawai2" if name == "other" or actor == "anonymous" else actor
         token, _plain = token_create(account=cast.accounts[owner], name="matriks")
         return str(token.pk)
+    if kind == "run":
+        owner = world.foreign if name == "foreign" else cast
+        return str(import_run(owner).pk)
     collections: dict[str, Callable[[Cast], dict[str, Any]]] = {
         "opd": lambda c: c.opds, "unit": lambda c: c.units, "position": lambda c: c.positions,
     }
@@ -203,6 +226,20 @@ def resolve_target(world: World, actor: str, target: str) -> str:
                                                       "kadis"].pk)
         return str(collections[kind](cast)[name].pk)
     raise AssertionError(f"unknown matrix target {target!r}")
+
+
+def import_run(cast: Cast) -> Any:
+    """A finished import run of the cast's instansi, with one rejected row."""
+    from kinerja.people.models import ImportRowError, ImportRun
+
+    run = ImportRun.objects.create(
+        instansi=cast.instansi, kind="units", file_name="units.csv", file_sha256="0" * 64,
+        file_format="csv", status=ImportRun.Status.DONE, actor=cast.accounts["admin_bkpsdm"],
+        total_rows=1, error_count=1,
+    )
+    ImportRowError.objects.create(run=run, line=2, field="unit_kode", code="required",
+                                  message="Required.")
+    return run
 
 
 PLACEHOLDER = re.compile(r"\{[^}]+\}|<[^>]+>")
@@ -232,12 +269,24 @@ def outcome(response: Any) -> Any:
     return response.status_code
 
 
+def form_data(body: dict[str, Any] | None) -> dict[str, Any]:
+    """A form body; (name, bytes) values become fresh uploaded files for each call."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {
+        key: SimpleUploadedFile(value[0], value[1]) if isinstance(value, tuple) else value
+        for key, value in (body or {}).items()
+    }
+
+
 def call(row: Row, world: World, actor: str) -> Any:
     client = client_as(world, actor)
     url = url_for(row, world, actor)
     method = getattr(client, row.method.lower())
     if row.is_api:
-        if row.body is not None:
+        if row.multipart:
+            response = method(url, form_data(row.body))
+        elif row.body is not None:
             response = method(url, row.body, content_type="application/json")
         else:
             response = method(url)
@@ -246,7 +295,7 @@ def call(row: Row, world: World, actor: str) -> Any:
         if response.status_code >= 400:
             assert set(response.json()["error"]) >= {"code", "message"}, (actor, url)
     else:
-        response = method(url, row.body or {})
+        response = method(url, form_data(row.body))
     return outcome(response)
 
 
