@@ -108,6 +108,9 @@ MATRIX: list[Row] = [
     Row("GET", f"{API}/employees", api(200)),
     Row("GET", f"{API}/employees/{{nip}}", api(200), target="nip:self"),
     Row("GET", f"{API}/employees/{{nip}}", api(200, outsider=404), target="nip:pegawai"),
+    # Upwards is out of scope: a pegawai does not see their own atasan's record.
+    Row("GET", f"{API}/employees/{{nip}}", api(200, pegawai=404, outsider=404),
+        target="nip:atasan"),
     Row("GET", f"{API}/employees/{{nip}}",
         api(404, kadis=200, admin_opd=200, **INSTANSI_READERS), target="nip:staf_kasi"),
     Row("GET", f"{API}/employees/{{nip}}",
@@ -168,6 +171,8 @@ MATRIX: list[Row] = [
     Row("GET", "/pegawai/", page(200)),
     Row("GET", "/pegawai/<str:nip>/", page(200), target="nip:self"),
     Row("GET", "/pegawai/<str:nip>/", page(200, outsider=404), target="nip:pegawai"),
+    Row("GET", "/pegawai/<str:nip>/", page(200, pegawai=404, outsider=404),
+        target="nip:atasan"),
     Row("GET", "/pegawai/<str:nip>/",
         page(404, kadis=200, admin_opd=200, **INSTANSI_READERS), target="nip:staf_kasi"),
     Row("GET", "/pegawai/<str:nip>/",
