@@ -9,6 +9,7 @@ read-compare-write of a chunk never races another import of the same rows.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from itertools import islice
@@ -99,11 +100,22 @@ def _parsed_chunks(importer: Importer, ctx: Context, mapped: Iterator[tuple[int,
         yield good, problems, len(block)
 
 
+def _compact(key: Hashable) -> int:
+    """A small int standing for a row key, so that remembering 100k keys for the duplicate
+    check costs a few MB: a NIP is its number, other keys an 8-byte BLAKE2 digest (a false
+    duplicate would need a 64-bit collision)."""
+    if isinstance(key, str) and key.isdigit() and not key.startswith("0"):
+        return int(key)
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
+    return -int.from_bytes(digest, "big") - 1
+
+
 def _duplicate(importer: Importer, parsed: Parsed, seen: dict[Hashable, int],
                problems: list[RowProblem]) -> bool:
-    first_line = seen.get(parsed.key)
+    key = _compact(parsed.key)
+    first_line = seen.get(key)
     if first_line is None:
-        seen[parsed.key] = parsed.line
+        seen[key] = parsed.line
         return False
     column = importer.key_columns[0]
     problems.append(RowProblem(
