@@ -31,7 +31,9 @@ def test_atasan_logs_in_and_sees_their_team(
     page.screenshot(path=str(artifacts / f"team-atasan-{label}.png"), full_page=True)
 
 
-def test_kadis_sees_kasi_direct_and_staff_indirect_on_a_phone(live_server, cast, open_page):
+def test_kadis_sees_kasi_direct_and_staff_indirect_on_a_phone(
+    live_server, cast, open_page, artifacts
+):
     page = open_page(PHONE)
     log_in(page, live_server.url, cast.kadis.username, PASSWORD)
     page.goto(f"{live_server.url}/tim/")
@@ -39,6 +41,7 @@ def test_kadis_sees_kasi_direct_and_staff_indirect_on_a_phone(live_server, cast,
     indirect = page.locator("section", has=page.locator("#h-indirect"))
     assert direct.get_by_text("Fajar Kasi").is_visible()
     assert indirect.get_by_text("Gita Pengelola").is_visible()
+    page.screenshot(path=str(artifacts / "team-kadis-phone.png"), full_page=True)
 
 
 def test_wrong_password_shows_a_clear_message(live_server, cast, open_page, artifacts):
