@@ -23,6 +23,7 @@ from kinerja.people.models import (
     PositionAssignment,
     RoleGrant,
 )
+from kinerja.people.services import role_grant, role_revoke
 
 
 class PositionAssignmentInline(admin.TabularInline):
@@ -96,6 +97,9 @@ class AccountAdmin(InstansiScopedAdmin):
 
 @admin.register(RoleGrant)
 class RoleGrantAdmin(InstansiScopedAdmin):
+    """Grants go through role_grant / role_revoke (their own audit actions). A grant is never
+    edited: revoke it and grant another, so the trail shows both."""
+
     list_display = ("account", "role", "opd", "granted_at")
     list_filter = ("role",)
     search_fields = ("account__username", "account__display_name")
@@ -109,6 +113,16 @@ class RoleGrantAdmin(InstansiScopedAdmin):
                 instansi_id=request.user.instansi_id, is_superuser=False
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and self._may_write(request)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = role_grant(actor=request.user, account=obj.account, role=obj.role, opd=obj.opd)
+        obj.pk, obj.instansi_id, obj.granted_at = saved.pk, saved.instansi_id, saved.granted_at
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        role_revoke(actor=request.user, grant=obj)
 
 
 @admin.register(AccessToken)

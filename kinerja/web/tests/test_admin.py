@@ -188,3 +188,27 @@ def test_admin_never_shows_superusers_or_password_hashes(client_for, cast, staff
         "md5$" not in change.content.decode()
         and "password" not in change.context["adminform"].form.fields
     )
+
+
+def test_role_grants_go_through_the_grant_and_revoke_services(client_for, cast, staff_admin):
+    from kinerja.people.models import RoleGrant
+
+    client = client_for(staff_admin)
+    response = client.post(
+        reverse("admin:people_rolegrant_add"),
+        {"account": cast.atasan.pk, "role": "admin_opd", "opd": cast.opds["dinkes"].pk},
+    )
+    assert response.status_code == 302
+    grant = RoleGrant.objects.get(account=cast.atasan)
+    assert grant.instansi_id == cast.instansi.pk
+    assert AuditRecord.objects.filter(action="role.grant", object_id=str(grant.pk)).exists()
+    missing_opd = client.post(
+        reverse("admin:people_rolegrant_add"), {"account": cast.kasi.pk, "role": "admin_opd"}
+    )
+    assert missing_opd.status_code == 200 and not RoleGrant.objects.filter(account=cast.kasi)
+    response = client.post(
+        reverse("admin:people_rolegrant_delete", args=[grant.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not RoleGrant.objects.filter(pk=grant.pk).exists()
+    assert AuditRecord.objects.filter(action="role.revoke").exists()
