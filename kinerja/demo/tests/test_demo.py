@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import F
 
 from kinerja.core.audit import audit_verify
@@ -362,3 +363,37 @@ def test_taken_nips_are_skipped():
     taken = {p.nip for p in first.people}
     second = build_plan(employees=200, seed=1, today=TODAY, taken_nips=taken)
     assert not taken & {p.nip for p in second.people}
+
+
+def test_reset_follows_cascades_and_refuses_protected_rows(demo):
+    from django.db.models.deletion import ProtectedError
+
+    from kinerja.demo.load import reset_instansi
+    from kinerja.people.models import AccessToken
+
+    instansi, _ = demo
+    account = Account.objects.filter(instansi=instansi).first()
+    AccessToken.objects.create(account=account, name="t", prefix="knj_x", token_hash="0" * 64)
+    other = Instansi.objects.create(code="lain", name="Lain")
+    outsider = Pegawai.objects.create(
+        instansi=other,
+        nip="196608011988031999",
+        name="Luar",
+        gender="L",
+        birth_date=dt.date(1966, 8, 1),
+    )
+    # a row of another instansi that PROTECTs one of our positions stops the reset
+    blocker = PositionAssignment.objects.create(
+        instansi=other,
+        pegawai=outsider,
+        jabatan=Jabatan.objects.filter(instansi=instansi)[0],
+        start_date=TODAY,
+    )
+    with pytest.raises(ProtectedError), transaction.atomic():  # as inside load_demo
+        reset_instansi(instansi)
+    assert Account.objects.filter(instansi=instansi).count() == 300  # rolled back
+    blocker.delete()
+    deleted = reset_instansi(instansi)
+    assert deleted["accounts"] == 300 and deleted["pegawai"] == 300
+    assert not AccessToken.objects.exists()
+    assert Pegawai.objects.filter(instansi=other).count() == 1
