@@ -245,3 +245,78 @@ def test_oversized_body_is_json_413(cast, client_for, settings):
         f"{API}/tokens", {"name": "x" * 500}, content_type="application/json"
     )
     assert_error(response, 413, "too_large")
+
+
+# Lists that do not (yet) answer the one envelope; each entry is a bug with its owner.
+ENVELOPE_EXCEPTIONS = {
+    "/api/v1/imports": "import_api.py paginates with LimitOffsetPagination ({items, count})",
+    "/api/v1/imports/{run_id}/errors": "import_api.py paginates with LimitOffsetPagination",
+}
+
+
+def _list_operations() -> list[tuple[str, dict]]:
+    from kinerja.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    found = []
+    for route, methods in schema["paths"].items():
+        get = methods.get("get")
+        if not get:
+            continue
+        ok = get["responses"].get(200) or get["responses"].get("200") or {}
+        content = ok.get("content", {})
+        ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+        body = components.get(ref.rsplit("/", 1)[-1], {})
+        if "items" in body.get("properties", {}):
+            found.append((route, body))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        pytest.param(
+            route, body, id=route,
+            marks=[pytest.mark.xfail(reason=ENVELOPE_EXCEPTIONS[route], strict=False)]
+            if route in ENVELOPE_EXCEPTIONS else [],
+        )
+        for route, body in _list_operations()
+    ],
+)
+def test_every_list_answers_the_one_envelope(route, body):
+    assert set(body["properties"]) == {"items", "count", "page", "page_size"}
+    assert set(body["required"]) == {"items", "count", "page", "page_size"}
+
+
+def _operations() -> list[tuple[str, str, dict]]:
+    from kinerja.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    return [
+        (method.upper(), route, operation)
+        for route, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+UNDOCUMENTED_ERRORS = "import_api.py declares no error responses (add **ERRORS from " \
+    "kinerja.people.schemas to response=)"
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        pytest.param(
+            operation, id=f"{method} {route}",
+            marks=[pytest.mark.xfail(reason=UNDOCUMENTED_ERRORS, strict=False)]
+            if route.startswith("/api/v1/imports") else [],
+        )
+        for method, route, operation in _operations()
+    ],
+)
+def test_every_operation_documents_the_error_shape(operation):
+    responses = {str(status): body for status, body in operation["responses"].items()}
+    for status in ("401", "403", "404", "422"):
+        ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/ErrorOut")
