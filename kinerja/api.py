@@ -144,8 +144,9 @@ class LocalSwagger(DocsBase):
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
         import json
 
+        # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io.
         config = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout",
-                  "deepLinking": True}
+                  "deepLinking": True, "validatorUrl": None}
         template = engines["django"].from_string(SWAGGER_PAGE)
         html = template.render(
             {

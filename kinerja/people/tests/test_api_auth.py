@@ -213,6 +213,8 @@ def test_docs_page_uses_no_external_host(db):
     html = response.content.decode()
     assert "swagger-ui-bundle.js" in html
     assert not re.search(r"(src|href)=\"(https?:)?//", html), "the docs page must work offline"
+    settings = re.search(r'id="swagger-settings">(.*?)</script>', html, re.S)
+    assert settings and '"validatorUrl": null' in settings.group(1)
     for asset in re.findall(r"(?:src|href)=\"([^\"]+)\"", html):
         asset_response = Client().get(asset)
         assert asset_response.status_code == 200, asset
