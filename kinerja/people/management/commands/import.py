@@ -93,7 +93,7 @@ class Command(BaseCommand):
             f"rows: {run.total_rows}  created: {run.created}  updated: {run.updated}  "
             f"unchanged: {run.unchanged}  rejected: {run.error_count}"
         )
-        if run.message:
+        if run.message and run.status != ImportRun.Status.FAILED:  # a failure is raised below
             out.write(run.message)
         errors = list(ImportRowError.objects.filter(run=run).order_by("line", "id")[:SHOW_ERRORS])
         if errors:
