@@ -352,3 +352,40 @@ def test_nip_may_be_written_with_spaces(cast, client_for):
     spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
     response = client_for(cast.pegawai).get(f"{API}/employees/{spaced}")
     assert response.status_code == 200 and response.json()["nip"] == nip
+
+
+def test_token_list_queries_do_not_grow_with_rows(cast, client_for):
+    client = client_for(cast.pegawai)
+    for i in range(5):
+        token_create(account=cast.pegawai, name=f"t{i}")
+    few, body = count_queries(client, f"{API}/tokens?page_size=200")
+    assert body["count"] == 5
+    for i in range(45):
+        token_create(account=cast.pegawai, name=f"u{i}")
+    many, body = count_queries(client, f"{API}/tokens?page_size=200")
+    assert body["count"] == 50
+    assert few == many
+
+
+def _add_history(cast, n: int, offset: int = 0) -> None:
+    PositionAssignment.objects.bulk_create(
+        PositionAssignment(
+            instansi=cast.instansi, pegawai=cast.people["pegawai"],
+            jabatan=cast.positions["pengelola" if i % 2 else "analis"], kind=HoldingKind.PLH,
+            start_date=dt.date(2010, 1, 1) + dt.timedelta(days=30 * (offset + i)),
+            end_date=dt.date(2010, 1, 1) + dt.timedelta(days=30 * (offset + i) + 10),
+        )
+        for i in range(n)
+    )
+
+
+def test_history_queries_do_not_grow_with_rows(cast, client_for):
+    client = client_for(cast.admin_bkpsdm)
+    url = f"{API}/employees/{cast.people['pegawai'].nip}/history?page_size=200"
+    _add_history(cast, 4)
+    few, body = count_queries(client, url)
+    assert body["count"] == 5
+    _add_history(cast, 45, offset=4)
+    many, body = count_queries(client, url)
+    assert body["count"] == 50
+    assert few == many
