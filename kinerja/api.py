@@ -245,8 +245,9 @@ api = KinerjaAPI(
     version="1",
     description=(
         "e-Kinerja for Indonesian civil servants. Authenticate with a personal access token "
-        "(`Authorization: Bearer knj_...`, created with `POST /api/v1/tokens` or under Akun) or a "
-        "browser session (send the CSRF token on POST/PUT/DELETE). Errors are "
+        "(`Authorization: Bearer knj_...`, created at /akun/token/ or with "
+        "`POST /api/v1/tokens`) or a browser session (send the CSRF token on POST/PUT/DELETE). "
+        "Errors are "
         "`{\"error\": {\"code\": ..., \"message\": ..., \"details\": ...}}` with a stable code; "
         "lists are `{items, count, page, page_size}`. See docs/api.md."
     ),
