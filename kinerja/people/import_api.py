@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kinerja.core.errors import NotFound
 from kinerja.people.access import may_import, scope_for
@@ -23,6 +23,7 @@ from kinerja.people.imports.selectors import (
 )
 from kinerja.people.imports.services import import_upload
 from kinerja.people.models import ImportKind, ImportRowError, ImportRun
+from kinerja.people.schemas import ERRORS, Pages
 
 router = Router(tags=["impor"])
 
@@ -68,7 +69,8 @@ def _require_reader(request: HttpRequest) -> None:
         raise NotFound("not_found", _("Not found."))
 
 
-@router.post("/imports", response={201: ImportRunOut}, summary="Upload a SIMPEG file to import")
+@router.post("/imports", response={201: ImportRunOut, **ERRORS},
+             summary="Upload a SIMPEG file to import")
 def import_create(
     request: HttpRequest,
     kind: Form[ImportKind],
@@ -84,21 +86,22 @@ def import_create(
     return Status(201, run)
 
 
-@router.get("/imports", response=list[ImportRunOut], summary="Past import runs")
-@paginate(LimitOffsetPagination)
+@router.get("/imports", response={200: list[ImportRunOut], **ERRORS}, summary="Past import runs")
+@paginate(Pages)
 def import_list(request: HttpRequest) -> object:
     _require_reader(request)
     return import_runs_visible_to(request.user)  # type: ignore[arg-type]
 
 
-@router.get("/imports/{run_id}", response=ImportRunOut, summary="One import run")
+@router.get("/imports/{run_id}", response={200: ImportRunOut, **ERRORS},
+            summary="One import run")
 def import_detail(request: HttpRequest, run_id: int) -> ImportRun:
     return get_import_run_for(request.user, run_id)  # type: ignore[arg-type]
 
 
-@router.get("/imports/{run_id}/errors", response=list[ImportRowErrorOut],
+@router.get("/imports/{run_id}/errors", response={200: list[ImportRowErrorOut], **ERRORS},
             summary="Rejected rows of a run (line, column, reason)")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def import_errors(request: HttpRequest, run_id: int) -> object:
     run = get_import_run_for(request.user, run_id)  # type: ignore[arg-type]
     return import_row_errors(run)

@@ -106,8 +106,8 @@ def test_api_import_end_to_end(cast, client_for, tmp_path):
     listing = client.get("/api/v1/imports").json()
     assert [r["id"] for r in listing["items"]] == [run_id]
     assert client.get(f"/api/v1/imports/{run_id}").json()["total_rows"] == 3
-    errors = client.get(f"/api/v1/imports/{run_id}/errors?limit=10").json()
-    assert errors["count"] == 1
+    errors = client.get(f"/api/v1/imports/{run_id}/errors?page=1&page_size=10").json()
+    assert (errors["count"], errors["page"], errors["page_size"]) == (1, 1, 10)
     assert errors["items"][0] == {"line": 3, "column": "nip", "code": "nip_format",
                                   "message": "NIP must be exactly 18 digits", "value": "123"}
 
