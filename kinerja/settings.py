@@ -189,6 +189,8 @@ USE_I18N = True
 
 # --- Files --------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
+# `kinerja` is the project package, not an installed app: list its static folder explicitly.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))

@@ -52,24 +52,6 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-@pytest.fixture(autouse=True)
-def _project_static_files(settings: Any) -> None:
-    """Serve kinerja/static/ (the stylesheet, vendored htmx) to the browser.
-
-    The settings module does not list kinerja/static/ in STATICFILES_DIRS and `kinerja` itself is
-    not an installed app, so no finder sees it. Until settings add
-    `STATICFILES_DIRS = [BASE_DIR / "static"]` the live server would send pages without CSS and
-    htmx; this adds the directory for the browser tests only when it is missing.
-    """
-    from django.contrib.staticfiles import finders
-
-    if finders.find("css/kinerja.css"):
-        return
-    static_dir = Path(settings.BASE_DIR) / "static"
-    settings.STATICFILES_DIRS = [*getattr(settings, "STATICFILES_DIRS", []), static_dir]
-    finders.get_finder.cache_clear()
-
-
 @pytest.fixture
 def artifacts() -> Path:
     """Where screenshots go (gitignored)."""

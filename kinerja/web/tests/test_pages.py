@@ -405,10 +405,6 @@ def test_audit_htmx_request_gets_the_partial(client_for, cast):
     assert "<html" not in _text(response)
 
 
-@pytest.mark.xfail(
-    reason="settings lack STATICFILES_DIRS = [BASE_DIR / 'static']: kinerja/static/ is not found",
-    strict=False,
-)
 def test_stylesheet_and_htmx_are_found_by_the_static_finders():
     from django.contrib.staticfiles import finders
 
