@@ -79,7 +79,11 @@ def import_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     context = {"run": run, "running": run.status in (ImportRun.Status.PENDING,
                                                      ImportRun.Status.RUNNING)}
     if request.htmx and request.GET.get("part") == "status":  # type: ignore[attr-defined]
-        return render(request, "people/imports/_status.html", context)
+        response = render(request, "people/imports/_status.html", context)
+        if not context["running"]:
+            # Finished while the page was polling: reload it once to show the rejected rows.
+            response["HX-Refresh"] = "true"
+        return response
     errors = Paginator(import_row_errors(run), ERRORS_PER_PAGE)
     context["errors"] = errors.get_page(request.GET.get("page"))
     return render(request, "people/imports/detail.html", context)

@@ -152,6 +152,10 @@ def _read_xlsx(stream: IO[bytes]) -> Iterator[SourceRow]:
         raise ReaderError("xlsx", _("The file is not a readable Excel workbook (.xlsx).")) from exc
     try:
         sheet = workbook.worksheets[0]
+        # Exports written by other tools often declare wrong dimensions ("A1"), which would
+        # cut the read-only iteration short: read the rows as they are.
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
         first = next(rows, None)
         if first is None:

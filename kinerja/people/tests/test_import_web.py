@@ -60,6 +60,11 @@ def test_running_import_polls_its_status_with_htmx(cast, client_for):
     partial = client.get(f"/impor/{run.pk}/?part=status", HTTP_HX_REQUEST="true")
     body = partial.content.decode()
     assert "4000 rows read so far" in body and "<html" not in body
+    assert "HX-Refresh" not in partial
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.DONE)
+    done = client.get(f"/impor/{run.pk}/?part=status", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert "hx-trigger" not in done.content.decode()
 
 
 def test_dry_run_checkbox_writes_nothing(cast, client_for, tmp_path):
