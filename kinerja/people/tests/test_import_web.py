@@ -146,3 +146,27 @@ def test_api_others_get_403_on_post_and_404_on_runs(cast, client_for, tmp_path, 
 
 def test_api_needs_authentication(client):
     assert client.get("/api/v1/imports").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_runs_in_the_background_and_the_run_can_be_followed(client_for, tmp_path,
+                                                                    settings):
+    import time
+
+    from kinerja.testing import build_cast
+
+    cast = build_cast()
+    settings.KINERJA_IMPORT_BACKGROUND = True
+    client = client_for(cast.admin_bkpsdm)
+    response = client.post("/api/v1/imports", {"kind": "employees", "file": _upload(tmp_path)})
+    assert response.status_code == 201
+    run_id = response.json()["id"]
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/imports/{run_id}").json()
+        if body["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert (body["status"], body["created"], body["error_count"]) == ("done", 2, 1), body
+    stored = ImportRun.objects.get(pk=run_id).stored_path
+    assert stored.startswith("imports/") and (settings.MEDIA_ROOT / stored).is_file()
