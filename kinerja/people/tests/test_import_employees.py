@@ -168,3 +168,33 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size(cast, tmp_pa
     else:
         # bulk_create splits at SQLite's 999 parameters: a few batches, never a query per row.
         assert big - small <= 6
+
+
+def test_more_row_rules(cast, tmp_path):
+    from kinerja.core.models import Instansi
+
+    other = Instansi.objects.create(code="kota-lain", name="Kota Lain")
+    Pegawai.objects.create(instansi=other, nip=nip(20), name="Orang Lain", gender="L",
+                           birth_date=dt.date(1980, 5, 20))
+    pppk = "199009132025242014"
+    rows = [
+        employee("19800521 200503 1 001", "Spasi", golongan="iii-b"),  # 2: NIP with spaces
+        employee(pppk, "Pppk", jenis_asn="PPPK", golongan="IX", jenis_kelamin="P"),  # 3
+        employee(nip(22), "Surel", email="bukan-surel"),  # 4
+        employee(nip(23), "Status", status="liburan"),  # 5
+        employee(nip(20), "Instansi Lain"),  # 6
+        employee(cast.people["pegawai"].nip, "Dewi", jabatan_kode="KASI",
+                 tmt_jabatan="2019-12-31"),  # 7: before the TMT of the current position
+        employee(nip(24), "Tanpa TMT", tmt_jabatan=""),  # 8
+        employee(nip(25), "PNS golongan PPPK", golongan="IX"),  # 9
+    ]
+    run = import_file(actor=cast.admin_bkpsdm, instansi=cast.instansi, kind="employees",
+                      path=write_csv(tmp_path / "lagi.csv", rows))
+    errors = {(e.line, e.field, e.code) for e in ImportRowError.objects.filter(run=run)}
+    assert errors == {(4, "email", "email"), (5, "status", "choice"),
+                      (6, "nip", "other_instansi"), (7, "tmt_jabatan", "tmt_before_current"),
+                      (8, "tmt_jabatan", "required"), (9, "golongan", "golongan")}
+    assert Pegawai.objects.get(nip="198005212005031001").golongan == "III/b"
+    p = Pegawai.objects.get(nip=pppk)
+    assert (p.asn_type, p.golongan, p.gender) == ("PPPK", "IX", "P")
+    assert run.created == 2 and run.error_count == 6
