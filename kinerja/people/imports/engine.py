@@ -118,11 +118,12 @@ def _duplicate(importer: Importer, parsed: Parsed, seen: dict[Hashable, int],
         seen[key] = parsed.line
         return False
     column = importer.key_columns[0]
+    value = parsed.values.get(column) or (parsed.key if isinstance(parsed.key, str) else "")
     problems.append(RowProblem(
         parsed.line, column, "duplicate",
         _("this row repeats the %(column)s of line %(line)s; only the first one is imported")
         % {"column": ", ".join(importer.key_columns), "line": first_line},
-        str(parsed.values.get(column, ""))[:200],
+        str(value)[:200],
     ))
     return True
 
