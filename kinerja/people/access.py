@@ -127,6 +127,23 @@ def scope_for(account: Account, on: dt.date | None = None) -> Scope:
     return scope
 
 
+def current_definitive(on: dt.date) -> QuerySet[PositionAssignment]:
+    """Definitive assignments in force on `on` that are each person's newest one.
+
+    SIMPEG often leaves the old record open after a mutation; the newest TMT is the position
+    (the same rule as org.rules.definitive_position_on), so the old OPD or supervisor line must
+    not keep seeing the person."""
+    newer = PositionAssignment.objects.filter(
+        in_force_q(on),
+        pegawai_id=OuterRef("pegawai_id"),
+        kind=HoldingKind.DEFINITIF,
+        start_date__gt=OuterRef("start_date"),
+    )
+    return PositionAssignment.objects.filter(in_force_q(on), kind=HoldingKind.DEFINITIF).exclude(
+        Exists(newer)
+    )
+
+
 def subordinate_q(held: tuple[HeldPosition, ...], on: dt.date) -> Q | None:
     """Pegawai whose definitive position on `on` sits below any position the person holds."""
     if not held:
@@ -134,19 +151,13 @@ def subordinate_q(held: tuple[HeldPosition, ...], on: dt.date) -> Q | None:
     below = Q()
     for position in held:
         below |= Q(jabatan__path__startswith=position.path) & ~Q(jabatan_id=position.jabatan_id)
-    assignments = PositionAssignment.objects.filter(
-        below, in_force_q(on), pegawai_id=OuterRef("pk"), kind=HoldingKind.DEFINITIF
-    )
-    return Q(Exists(assignments))
+    return Q(Exists(current_definitive(on).filter(below, pegawai_id=OuterRef("pk"))))
 
 
 def opd_member_q(opd_ids: frozenset[int] | list[int], on: dt.date) -> Q:
     """Pegawai whose definitive position on `on` belongs to one of these OPDs."""
-    assignments = PositionAssignment.objects.filter(
-        in_force_q(on),
-        pegawai_id=OuterRef("pk"),
-        kind=HoldingKind.DEFINITIF,
-        jabatan__opd_id__in=list(opd_ids),
+    assignments = current_definitive(on).filter(
+        pegawai_id=OuterRef("pk"), jabatan__opd_id__in=list(opd_ids)
     )
     return Q(Exists(assignments))
 

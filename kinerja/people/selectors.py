@@ -13,7 +13,13 @@ from django.utils import timezone
 from kinerja.core.models import AuditRecord
 from kinerja.org.models import STRUCTURAL_JENIS, Jabatan, Opd, UnitKerja
 from kinerja.org.rules import Atasan, Holding, HoldingKind, definitive_position_on, resolve_atasan
-from kinerja.people.access import in_force_q, pegawai_visible_to, scope_for, subordinate_q
+from kinerja.people.access import (
+    current_definitive,
+    in_force_q,
+    pegawai_visible_to,
+    scope_for,
+    subordinate_q,
+)
 from kinerja.people.models import (
     INACTIVE_STATUSES,
     AccessToken,
@@ -171,10 +177,8 @@ def pegawai_list(
             qs = qs.filter(name__icontains=term)
     if opd_id:
         qs = qs.filter(
-            assignments__in=PositionAssignment.objects.filter(
-                in_force_q(on), kind=HoldingKind.DEFINITIF, jabatan__opd_id=opd_id
-            )
-        ).distinct()
+            Exists(current_definitive(on).filter(pegawai_id=OuterRef("pk"), jabatan__opd_id=opd_id))
+        )
     if status:
         qs = qs.filter(status=status)
     if asn_type:
