@@ -51,6 +51,7 @@ _ASN = {
     "pppk_pw": AsnType.PPPK_PARUH_WAKTU, "pppk_paruh_waktu": AsnType.PPPK_PARUH_WAKTU,
     "pppk_paruhwaktu": AsnType.PPPK_PARUH_WAKTU, "paruh_waktu": AsnType.PPPK_PARUH_WAKTU,
 }
+_ASN.update({value: value for value in AsnType.values})  # exact spellings: PNS, PPPK_PW...
 _STATUS = {key: key for key in EmployeeStatus.values} | {
     "active": "aktif", "tubel": "tugas_belajar", "tugas_belajar": "tugas_belajar",
     "diberhentikan": "diberhentikan_sementara", "pemberhentian_sementara":
@@ -104,7 +105,10 @@ class EmployeeImporter(Importer):
         nip = ""
         info = None
         try:
-            nip = normalise_nip(nip_text(raw.get("nip")))
+            given = raw.get("nip")
+            # Most NIPs arrive clean; spaces, dots and dashes are stripped otherwise.
+            clean = type(given) is str and len(given) == 18 and given.isdigit()
+            nip = given if clean else normalise_nip(nip_text(given))
             if not nip:
                 cells.add("nip", "required", _("NIP is required"))
             else:

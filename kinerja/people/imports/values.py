@@ -31,10 +31,10 @@ class CellError(Exception):
 
 def text(raw: Any) -> str:
     """A cell as trimmed text; numbers from Excel lose a spurious '.0'."""
+    if type(raw) is str:
+        return raw.strip()
     if raw is None:
         return ""
-    if isinstance(raw, str):
-        return raw.strip()
     if isinstance(raw, bool):
         return "1" if raw else "0"
     if isinstance(raw, float) and raw.is_integer():
@@ -153,6 +153,10 @@ def key_of(raw: Any) -> str:
 
 def choice(raw: Any, options: Mapping[str, str], *, column: str, allowed: str) -> str:
     """A value from a closed list; `options` maps loose spellings (see key_of) to the value."""
+    if type(raw) is str:
+        hit = options.get(raw)  # the usual case: the value exactly as listed
+        if hit is not None:
+            return hit
     key = key_of(raw)
     if key in options:
         return options[key]
