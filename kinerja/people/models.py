@@ -97,7 +97,9 @@ class PositionAssignment(models.Model):
     jabatan = models.ForeignKey(Jabatan, on_delete=models.PROTECT, related_name="assignments")
     kind = models.CharField(
         max_length=10,
-        choices=[(k.value, k.value.upper() if k != "definitif" else "Definitif") for k in HoldingKind],
+        choices=[
+            (k.value, k.value.upper() if k != "definitif" else "Definitif") for k in HoldingKind
+        ],
         default=HoldingKind.DEFINITIF,
     )
     movement = models.CharField(max_length=20, choices=Movement.choices, blank=True)
@@ -135,7 +137,9 @@ class AccountManager(BaseUserManager["Account"]):
         account.save(using=self._db)
         return account
 
-    def create_superuser(self, username: str, password: str | None = None, **extra: object) -> Account:
+    def create_superuser(
+        self, username: str, password: str | None = None, **extra: object
+    ) -> Account:
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(username, password, **extra)
