@@ -131,6 +131,49 @@ def _person(
     return p
 
 
+J = JenisJabatan
+# key, OPD, unit, name, jenis, supervisor position, kelas, jenjang (fungsional only)
+POSITIONS = [
+    ("kadis", "dinkes", "dinkes", "Kepala Dinas Kesehatan", J.JPT_PRATAMA, None, 14, ""),
+    ("sekretaris", "dinkes", "sekretariat", "Sekretaris Dinas", J.ADMINISTRATOR, "kadis", 12, ""),
+    (
+        "kasubag",
+        "dinkes",
+        "umum",
+        "Kepala Subbagian Umum dan Kepegawaian",
+        J.PENGAWAS,
+        "sekretaris",
+        9,
+        "",
+    ),
+    (
+        "pengadministrasi",
+        "dinkes",
+        "umum",
+        "Pengadministrasi Perkantoran",
+        J.PELAKSANA,
+        "kasubag",
+        6,
+        "",
+    ),
+    (
+        "kabid",
+        "dinkes",
+        "yankes",
+        "Kepala Bidang Pelayanan Kesehatan",
+        J.ADMINISTRATOR,
+        "kadis",
+        12,
+        "",
+    ),
+    ("kasi", "dinkes", "rujukan", "Kepala Seksi Rujukan", J.PENGAWAS, "kabid", 9, ""),
+    ("pengelola", "dinkes", "rujukan", "Pengelola Layanan Rujukan", J.PELAKSANA, "kasi", 7, ""),
+    ("kadis_disdik", "disdik", "disdik", "Kepala Dinas Pendidikan", J.JPT_PRATAMA, None, 14, ""),
+    ("kaban", "bkpsdm", "bkpsdm", "Kepala BKPSDM", J.JPT_PRATAMA, None, 14, ""),
+    ("analis", "bkpsdm", "bkpsdm", "Analis SDM Aparatur", J.FUNGSIONAL, "kaban", 9, "ahli_pertama"),
+]
+
+
 def build_cast(code: str = "kab-uji") -> Cast:
     inst = Instansi.objects.create(code=code, name="Pemerintah Kabupaten Uji")
     cast = Cast(inst)
@@ -149,108 +192,18 @@ def build_cast(code: str = "kab-uji") -> Cast:
     _unit(cast, "rujukan", opd="dinkes", name="Seksi Rujukan", parent="yankes")
     _unit(cast, "disdik", opd="disdik", name="Dinas Pendidikan")
     _unit(cast, "bkpsdm", opd="bkpsdm", name="BKPSDM")
-    J = JenisJabatan
-    _position(
-        cast,
-        "kadis",
-        opd="dinkes",
-        unit="dinkes",
-        name="Kepala Dinas Kesehatan",
-        jenis=J.JPT_PRATAMA,
-        supervisor=None,
-        kelas=14,
-    )
-    _position(
-        cast,
-        "sekretaris",
-        opd="dinkes",
-        unit="sekretariat",
-        name="Sekretaris Dinas",
-        jenis=J.ADMINISTRATOR,
-        supervisor="kadis",
-        kelas=12,
-    )
-    _position(
-        cast,
-        "kasubag",
-        opd="dinkes",
-        unit="umum",
-        name="Kepala Subbagian Umum dan Kepegawaian",
-        jenis=J.PENGAWAS,
-        supervisor="sekretaris",
-        kelas=9,
-    )
-    _position(
-        cast,
-        "pengadministrasi",
-        opd="dinkes",
-        unit="umum",
-        name="Pengadministrasi Perkantoran",
-        jenis=J.PELAKSANA,
-        supervisor="kasubag",
-        kelas=6,
-    )
-    _position(
-        cast,
-        "kabid",
-        opd="dinkes",
-        unit="yankes",
-        name="Kepala Bidang Pelayanan Kesehatan",
-        jenis=J.ADMINISTRATOR,
-        supervisor="kadis",
-        kelas=12,
-    )
-    _position(
-        cast,
-        "kasi",
-        opd="dinkes",
-        unit="rujukan",
-        name="Kepala Seksi Rujukan",
-        jenis=J.PENGAWAS,
-        supervisor="kabid",
-        kelas=9,
-    )
-    _position(
-        cast,
-        "pengelola",
-        opd="dinkes",
-        unit="rujukan",
-        name="Pengelola Layanan Rujukan",
-        jenis=J.PELAKSANA,
-        supervisor="kasi",
-        kelas=7,
-    )
-    _position(
-        cast,
-        "kadis_disdik",
-        opd="disdik",
-        unit="disdik",
-        name="Kepala Dinas Pendidikan",
-        jenis=J.JPT_PRATAMA,
-        supervisor=None,
-        kelas=14,
-    )
-    _position(
-        cast,
-        "kaban",
-        opd="bkpsdm",
-        unit="bkpsdm",
-        name="Kepala BKPSDM",
-        jenis=J.JPT_PRATAMA,
-        supervisor=None,
-        kelas=14,
-    )
-    _position(
-        cast,
-        "analis",
-        opd="bkpsdm",
-        unit="bkpsdm",
-        name="Analis SDM Aparatur",
-        jenis=J.FUNGSIONAL,
-        supervisor="kaban",
-        kelas=9,
-        jenjang="ahli_pertama",
-    )
+    for key, opd, unit, name, jenis, supervisor, kelas, jenjang in POSITIONS:
+        _position(
+            cast,
+            key,
+            opd=opd,
+            unit=unit,
+            name=name,
+            jenis=jenis,
+            supervisor=supervisor,
+            kelas=kelas,
+            jenjang=jenjang,
+        )
     _person(cast, "kadis", "dr. Ahmad Kadis", position="kadis")
     _person(cast, "sekretaris", "Budi Sekretaris", position="sekretaris")
     _person(cast, "atasan", "Citra Kasubag", position="kasubag", gender=2)
