@@ -26,3 +26,15 @@ def client_for(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _language(settings, request):
+    """Tests assert on the English msgids unless marked `indonesian`, which keeps the product's
+    default (Bahasa Indonesia) and checks what a user of a Pemda sees."""
+    from django.utils import translation
+
+    code = "id" if request.node.get_closest_marker("indonesian") else "en"
+    settings.LANGUAGE_CODE = code
+    with translation.override(code):
+        yield

@@ -1,5 +1,5 @@
-"""Per-request time zone: the instansi's own zone (WIB, WITA, WIT), so dates and times on pages
-are the Pemda's local ones whatever the server's TIME_ZONE."""
+"""Per-request time zone (the instansi's own: WIB, WITA, WIT) and language (Indonesian unless the
+user chose otherwise)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.middleware.locale import LocaleMiddleware
+from django.utils import timezone, translation
 
 
 @lru_cache(maxsize=64)
@@ -31,3 +33,15 @@ class InstansiTimezoneMiddleware:
             return self.get_response(request)
         with timezone.override(zone):
             return self.get_response(request)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose another language (the language cookie set by the
+    switch in the top bar). Unlike Django's LocaleMiddleware the browser's Accept-Language is
+    not used: a civil servant's phone set to English still gets the Pemda's language."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        code = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
