@@ -227,7 +227,6 @@ KINERJA_CHROMIUM = env_str("CHROMIUM", "")
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # --- SIMPEG import ------------------------------------------------------------------------------
 # Uploads from the pages and the API run in a daemon thread of the web process (the request
