@@ -21,7 +21,9 @@ def test_demo_atasan_sees_their_subordinates_on_the_team_page(
 ):
     today = timezone.localdate()
     result = load_demo(today=today)
-    atasan = next(row for row in demo_logins(result.instansi, today) if row.role == ROLE_LABELS["atasan"])
+    atasan = next(
+        row for row in demo_logins(result.instansi, today) if row.role == ROLE_LABELS["atasan"]
+    )
     account = Account.objects.get(username=atasan.nip)
     expected = [m.pegawai.full_name for m in team_of(account, today) if m.direct]
     assert expected, "the demo atasan has direct subordinates"
