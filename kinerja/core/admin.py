@@ -113,6 +113,9 @@ class InstansiScopedAdmin(admin.ModelAdmin):
         instansi_id = getattr(obj, "instansi_id", None)
         return instansi_id if instansi_id is not None else request.user.instansi_id
 
+    def _instansi(self, request: HttpRequest, obj: Any) -> Instansi:
+        return Instansi.objects.get(pk=self._instansi_of(request, obj))
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         fields = self._fields()
         before = None

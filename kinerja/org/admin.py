@@ -27,6 +27,10 @@ class OpdAdmin(InstansiScopedAdmin):
     list_filter = ("is_active",)
     search_fields = ("code", "name", "short_name")
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting would drop admin OPD grants unaudited: an OPD that is merged is deactivated.
+        return False
+
 
 class UnitKerjaForm(forms.ModelForm):
     class Meta:
@@ -72,9 +76,6 @@ class _ServiceSavedAdmin(InstansiScopedAdmin):
     """Saves through an org service (paths + audit) instead of a bare model save."""
 
     service_fields: tuple[str, ...] = ()
-
-    def _instansi(self, request: HttpRequest, obj: Any) -> Instansi:
-        return Instansi.objects.get(pk=obj.instansi_id or request.user.instansi_id)
 
     def _call(self, *, actor: Any, instansi: Instansi, current: Any, values: dict[str, Any]) -> Any:
         raise NotImplementedError

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -31,25 +31,35 @@ JABATAN_FIELDS = (
 )
 
 
-def _require_admin(actor: Any, instansi: Instansi, opd: Opd | None = None) -> None:
+def _require_admin(actor: Any, instansi: Instansi, *opds: Opd | None) -> None:
+    """The actor may change the organisation of `instansi` in every OPD touched (an admin OPD
+    only inside their own OPDs: both the one an object is in and the one it moves to)."""
     # Imported here: people sits below org in the app order (access needs people's models).
     from kinerja.people.access import scope_for
 
     scope = scope_for(actor)
-    if scope.is_superuser and scope.instansi_id is None:
-        return
-    if scope.instansi_id != instansi.pk:
+    if not (scope.is_superuser and scope.instansi_id is None) and scope.instansi_id != instansi.pk:
         raise Forbidden("forbidden", _("You may not change another instansi."))
-    if scope.writes_whole_instansi:
+    touched = [opd for opd in opds if opd is not None]
+    if any(opd.instansi_id != instansi.pk for opd in touched):
+        raise Forbidden("forbidden", _("You may not change another instansi."))
+    if scope.writes_whole_instansi or (scope.is_superuser and scope.instansi_id is None):
         return
-    if opd is not None and opd.pk in scope.admin_opd_ids:
+    if touched and all(opd.pk in scope.admin_opd_ids for opd in touched):
         return
     raise Forbidden("forbidden", _("You may not change this part of the organisation."))
+
+
+def _same_instansi(instansi: Instansi, *objects: Any) -> None:
+    """Every object referred to (the stored row, its parent, unit, supervisor) is of `instansi`."""
+    if any(obj is not None and obj.instansi_id != instansi.pk for obj in objects):
+        raise Forbidden("forbidden", _("You may not change another instansi."))
 
 
 @transaction.atomic
 def opd_save(*, actor: Any, instansi: Instansi, opd: Opd | None = None, **values: Any) -> Opd:
     """Create an OPD (opd=None) or change one. Only admin BKPSDM creates OPDs."""
+    _same_instansi(instansi, opd)
     _require_admin(actor, instansi, opd)
     before = snapshot(opd, OPD_FIELDS) if opd else None
     opd = opd or Opd(instansi=instansi)
@@ -83,20 +93,22 @@ def _check_jabatan(jabatan: Jabatan) -> None:
 
 
 def _move_subtree(model: type[UnitKerja] | type[Jabatan], old_path: str, new_path: str) -> None:
-    """Rewrite the materialised path of every descendant in one UPDATE."""
+    """Rewrite the materialised path (and, for units, the depth) of every descendant in one
+    UPDATE."""
     if not old_path or old_path == new_path:
         return
-    model.objects.filter(path__startswith=old_path).exclude(path=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
-    )
+    update: dict[str, Any] = {"path": Concat(Value(new_path), Substr("path", len(old_path) + 1))}
+    if model is UnitKerja:
+        update["depth"] = F("depth") + (new_path.count("/") - old_path.count("/"))
+    model.objects.filter(path__startswith=old_path).exclude(path=old_path).update(**update)
 
 
 @transaction.atomic
 def unit_save(
     *, actor: Any, instansi: Instansi, unit: UnitKerja | None = None, **values: Any
 ) -> UnitKerja:
-    opd = values.get("opd") or (unit.opd if unit else None)
-    _require_admin(actor, instansi, opd)
+    _same_instansi(instansi, unit, values.get("parent"))
+    _require_admin(actor, instansi, unit.opd if unit else None, values.get("opd"))
     before = snapshot(unit, UNIT_FIELDS) if unit else None
     unit = unit or UnitKerja(instansi=instansi)
     old_path = unit.path
@@ -129,8 +141,8 @@ def unit_save(
 def jabatan_save(
     *, actor: Any, instansi: Instansi, jabatan: Jabatan | None = None, **values: Any
 ) -> Jabatan:
-    opd = values.get("opd") or (jabatan.opd if jabatan else None)
-    _require_admin(actor, instansi, opd)
+    _same_instansi(instansi, jabatan, values.get("unit"), values.get("supervisor"))
+    _require_admin(actor, instansi, jabatan.opd if jabatan else None, values.get("opd"))
     before = snapshot(jabatan, JABATAN_FIELDS) if jabatan else None
     jabatan = jabatan or Jabatan(instansi=instansi)
     old_path = jabatan.path
@@ -144,6 +156,8 @@ def jabatan_save(
             "cycle", _("A position cannot report to itself or to its own subordinate.")
         )
     _check_jabatan(jabatan)
+    if jabatan.unit_id is not None and jabatan.unit.opd_id != jabatan.opd_id:
+        raise ApplicationError("unit_opd", _("The unit belongs to another OPD."))
     jabatan.full_clean(exclude=["instansi", "path", "supervisor"])
     jabatan.save()
     jabatan.path = position_path(supervisor.path if supervisor else "", jabatan.pk)

@@ -24,7 +24,13 @@ from kinerja.core.middleware import instansi_zone
 from kinerja.core.roles import Role
 from kinerja.org.models import Jabatan, Opd, UnitKerja
 from kinerja.org.rules import HoldingKind
-from kinerja.people.models import Account, Pegawai, PositionAssignment, RoleGrant
+from kinerja.people.models import (
+    INACTIVE_STATUSES,
+    Account,
+    Pegawai,
+    PositionAssignment,
+    RoleGrant,
+)
 
 Action = Literal["view", "change"]
 
@@ -89,7 +95,10 @@ class Scope:
         if self._is_atasan is None:
             q = subordinate_q(self.held, self.on)
             self._is_atasan = q is not None and (
-                Pegawai.objects.filter(q).exclude(pk=self.pegawai_id).exists()
+                Pegawai.objects.filter(q)
+                .exclude(pk=self.pegawai_id)
+                .exclude(status__in=INACTIVE_STATUSES)
+                .exists()
             )
         return self._is_atasan
 
@@ -133,11 +142,13 @@ def current_definitive(on: dt.date) -> QuerySet[PositionAssignment]:
     SIMPEG often leaves the old record open after a mutation; the newest TMT is the position
     (the same rule as org.rules.definitive_position_on), so the old OPD or supervisor line must
     not keep seeing the person."""
+    # Ties on the TMT go to the higher position id, as in definitive_position_on.
     newer = PositionAssignment.objects.filter(
         in_force_q(on),
+        Q(start_date__gt=OuterRef("start_date"))
+        | Q(start_date=OuterRef("start_date"), jabatan_id__gt=OuterRef("jabatan_id")),
         pegawai_id=OuterRef("pegawai_id"),
         kind=HoldingKind.DEFINITIF,
-        start_date__gt=OuterRef("start_date"),
     )
     return PositionAssignment.objects.filter(in_force_q(on), kind=HoldingKind.DEFINITIF).exclude(
         Exists(newer)

@@ -23,7 +23,13 @@ from kinerja.people.models import (
     PositionAssignment,
     RoleGrant,
 )
-from kinerja.people.services import role_grant, role_revoke
+from kinerja.people.services import (
+    PEGAWAI_FIELDS,
+    assignment_add,
+    pegawai_save,
+    role_grant,
+    role_revoke,
+)
 
 
 class PositionAssignmentInline(admin.TabularInline):
@@ -52,6 +58,20 @@ class PegawaiAdmin(InstansiScopedAdmin):
     inlines = (PositionAssignmentInline,)
     readonly_fields = ("created_at", "updated_at")
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Through pegawai_save: NIP and golongan validated and normalised, audited once."""
+        values = {k: form.cleaned_data[k] for k in PEGAWAI_FIELDS if k in form.cleaned_data}
+        current = Pegawai.objects.get(pk=obj.pk) if change else None
+        saved = pegawai_save(
+            actor=request.user, instansi=self._instansi(request, obj), pegawai=current, **values
+        )
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting would drop the position history (and soon the performance data) unaudited:
+        # an employee who left gets the status pensiun/berhenti instead.
+        return False
+
 
 @admin.register(PositionAssignment)
 class PositionAssignmentAdmin(InstansiScopedAdmin):
@@ -61,6 +81,25 @@ class PositionAssignmentAdmin(InstansiScopedAdmin):
     list_select_related = ("pegawai", "jabatan")
     autocomplete_fields = ("pegawai", "jabatan")
     date_hierarchy = "start_date"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:  # corrections (an end date, an SK number): the audited generic save
+            super().save_model(request, obj, form, change)
+            return
+        # A new line of history goes through assignment_add, which closes the previous
+        # definitive position the day before the TMT.
+        data = form.cleaned_data
+        saved = assignment_add(
+            actor=request.user,
+            pegawai=data["pegawai"],
+            jabatan=data["jabatan"],
+            kind=data["kind"],
+            start_date=data["start_date"],
+            end_date=data.get("end_date"),
+            movement=data.get("movement", ""),
+            sk_number=data.get("sk_number", ""),
+        )
+        obj.pk, obj.instansi_id = saved.pk, saved.instansi_id
 
 
 @admin.register(Account)
@@ -93,6 +132,10 @@ class AccountAdmin(InstansiScopedAdmin):
             # A new log-in starts without a password: the owner gets one through a reset.
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting would drop its grants and tokens unaudited: deactivate the account instead.
+        return False
 
 
 @admin.register(RoleGrant)

@@ -47,8 +47,7 @@ def _require_importer(request: HttpRequest) -> None:
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if not may_import(request.user):  # type: ignore[arg-type]
-            raise PermissionDenied
+        _require_importer(request)
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]

@@ -68,6 +68,8 @@ def pegawai_save(
     *, actor: Account, instansi: Instansi, pegawai: Pegawai | None = None, **values: Any
 ) -> Pegawai:
     """Create or change an employee's personnel data (admin BKPSDM; SIMPEG is the source)."""
+    if pegawai is not None and pegawai.instansi_id != instansi.pk:
+        raise Forbidden("forbidden", _("Only the BKPSDM administrator may do this."))
     _require_instansi_admin(actor, instansi.pk)
     before = snapshot(pegawai, PEGAWAI_FIELDS) if pegawai else None
     pegawai = pegawai or Pegawai(instansi=instansi)
@@ -214,6 +216,8 @@ def role_grant(
         raise ApplicationError("opd_required", _("An OPD administrator needs an OPD."))
     if account.instansi_id is None:
         raise ApplicationError("no_instansi", _("The account belongs to no instansi."))
+    if opd is not None and opd.instansi_id != account.instansi_id:
+        raise ApplicationError("opd_instansi", _("The OPD belongs to another instansi."))
     if actor is not None:
         _require_instansi_admin(actor, account.instansi_id)
     grant, created = RoleGrant.objects.get_or_create(

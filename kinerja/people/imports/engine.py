@@ -2,9 +2,9 @@
 
 Each chunk of `settings.KINERJA_IMPORT_CHUNK` rows is applied in its own transaction together
 with its ImportRowErrors and the run's progress, so a crash half-way leaves whole chunks in and
-the report says how far it got. The chain head of the instansi's audit trail is locked at the
-start of each chunk: concurrent imports (and other audited writes) queue behind it, so the
-read-compare-write of a chunk never races another import of the same rows.
+the report says how far it got. Chunks of one instansi's imports are serialised by an advisory
+lock (see _serialise_imports); the audit chain head is locked last, when the chunk's records are
+appended, as in every service.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,8 @@ from kinerja.people.imports.readers import ReaderError, SourceRow, normalise_hea
 from kinerja.people.models import ImportRowError, ImportRun
 
 log = logging.getLogger(__name__)
+
+IMPORT_LOCK = 0x4B4E4A01  # advisory lock namespace of the imports ("KNJ" 1)
 
 Progress = Callable[[ImportRun], None]
 
@@ -197,7 +199,7 @@ def _apply_chunk(importer: Importer, ctx: Context, good: list[Parsed], problems:
     run = ctx.run
     with transaction.atomic():
         if not ctx.dry_run:
-            AuditChainHead.objects.select_for_update().filter(instansi_id=ctx.instansi.pk).first()
+            _serialise_imports(ctx.instansi.pk)
         result = importer.apply(ctx, good) if good else ChunkResult()
         if not ctx.dry_run and good:
             importer.finish_chunk(ctx)
@@ -220,6 +222,16 @@ def _apply_chunk(importer: Importer, ctx: Context, good: list[Parsed], problems:
         )
     run.refresh_from_db(fields=["processed_rows", "total_rows", "created", "updated",
                                 "unchanged", "error_count"])
+
+
+def _serialise_imports(instansi_id: int) -> None:
+    """Imports of one instansi run one chunk at a time, so two imports never interleave the
+    read-compare-write of the same rows. The lock is an advisory one, not the audit chain head:
+    services take row locks first and the chain head last, and a chunk must take them in the
+    same order or the two deadlock. On SQLite every write transaction is exclusive anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK, instansi_id])
 
 
 def _finish(run: ImportRun, status: str, message: str) -> ImportRun:

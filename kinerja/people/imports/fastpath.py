@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from kinerja.core.audit import AuditEntry, audit_record_many_copy
 from kinerja.org.rules import HoldingKind
@@ -76,6 +77,18 @@ def write_employees(ctx: Context, creates: list[Parsed],
                 [inst],
             )
             pegawai_id = dict(cursor.fetchall())
+            raced = [row.key for row in creates if row.key not in pegawai_id]
+            if raced:
+                # Created by another writer between this chunk's read and its insert. The chunk
+                # rolls back whole; running the file again updates those employees instead.
+                from kinerja.people.imports.engine import ImportFailed
+
+                raise ImportFailed(
+                    "concurrent_create",
+                    _("NIP %(nip)s was added by someone else while this file was being "
+                      "imported. Nothing of this part of the file was saved; run the import "
+                      "again.") % {"nip": raced[0]},
+                )
             for row, values in zip(creates, new_rows, strict=True):
                 changes = {
                     name: [None, value.isoformat() if name == "birth_date" else value]

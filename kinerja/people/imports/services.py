@@ -125,6 +125,13 @@ def import_run_execute(
     is checked again here: the account may have lost its grant while the run waited."""
     actor = run.actor
     instansi = run.instansi
+    # Claim the run: a second worker (or a retried request) finds it taken and leaves it.
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PENDING).update(
+        status=ImportRun.Status.RUNNING
+    )
+    if not claimed:
+        run.refresh_from_db()
+        return run
     try:
         import_check_permission(actor=actor, instansi=instansi)
     except Forbidden as exc:
@@ -182,9 +189,21 @@ def import_upload(
     if getattr(settings, "KINERJA_IMPORT_BACKGROUND", False):
         _start_thread(run.pk)
     else:
-        import_run_execute(run=run)
+        try:
+            import_run_execute(run=run)
+        finally:
+            discard_upload(run)
         run.refresh_from_db()
     return run
+
+
+def discard_upload(run: ImportRun) -> None:
+    """An uploaded file is kept only while its run works on it: the run keeps its SHA-256, its
+    counts and the rejected rows, and personnel files do not pile up on the server."""
+    path = run_file_path(run)
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if path.resolve().is_relative_to(media / "imports"):
+        path.unlink(missing_ok=True)
 
 
 def _start_thread(run_id: int) -> None:
@@ -197,7 +216,10 @@ def _start_thread(run_id: int) -> None:
         close_old_connections()
         try:
             run = ImportRun.objects.select_related("instansi", "actor").get(pk=run_id)
-            import_run_execute(run=run)
+            try:
+                import_run_execute(run=run)
+            finally:
+                discard_upload(run)
         except Exception:
             log.exception("background import %s failed", run_id)
         finally:

@@ -102,7 +102,30 @@ def test_admin_edit_is_audited_with_the_diff(client_for, cast, staff_admin):
     assert record.object_id == str(pegawai.pk)
     assert record.actor_id == staff_admin.pk
     assert record.changes == {"golongan": ["III/a", "III/b"], "phone": ["", "0812 1111 2222"]}
-    assert record.context == {"via": "admin"}
+
+
+def test_admin_employee_save_validates_the_nip_like_the_service(client_for, cast, staff_admin):
+    client = client_for(staff_admin)
+    pegawai = cast.people["pegawai"]
+    url = reverse("admin:people_pegawai_change", args=[pegawai.pk])
+    data = _post_data(client.get(url))
+    data["golongan"] = "iii-b"  # normalised by the service
+    assert client.post(url, data).status_code == 302
+    pegawai.refresh_from_db()
+    assert pegawai.golongan == "III/b"
+
+
+def test_admin_cannot_delete_employees_accounts_or_opds(client_for, cast, staff_admin):
+    """Deleting would cascade to history, grants and tokens without audit: deactivate instead."""
+    client = client_for(staff_admin)
+    for name, obj in [
+        ("people_pegawai", cast.people["pegawai"]),
+        ("people_account", cast.pegawai),
+        ("org_opd", cast.opds["disdik"]),
+    ]:
+        response = client.post(reverse(f"admin:{name}_delete", args=[obj.pk]), {"post": "yes"})
+        assert response.status_code == 403, name
+        assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
 def test_admin_moving_a_position_rewrites_the_subtree_and_is_audited(client_for, cast, staff_admin):
@@ -147,10 +170,11 @@ def test_admin_create_and_delete_are_audited(client_for, cast, staff_admin):
     assert opd.instansi_id == cast.instansi.pk
     created = AuditRecord.objects.get(action="opd.create")
     assert created.changes["name"] == [None, "Dinas Perhubungan"]
-    response = client.post(reverse("admin:org_opd_delete", args=[opd.pk]), {"post": "yes"})
-    assert response.status_code == 302
-    deleted = AuditRecord.objects.get(action="opd.delete")
-    assert deleted.changes["code"] == ["DISHUB", None]
+    history = cast.people["pegawai"].assignments.get()
+    url = reverse("admin:people_positionassignment_delete", args=[history.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    deleted = AuditRecord.objects.get(action="positionassignment.delete")
+    assert deleted.changes["start_date"] == [history.start_date.isoformat(), None]
 
 
 def test_audit_records_are_read_only_in_the_admin(client_for, cast, staff_admin):

@@ -179,7 +179,7 @@ MATRIX: list[Row] = [
         page(404, outsider=200, **INSTANSI_READERS), target="nip:outsider"),
     Row("GET", "/pegawai/<str:nip>/", page(404), target="nip:foreign"),
     Row("GET", "/impor/", page(404, admin_bkpsdm=200)),
-    Row("POST", "/impor/", page(403, admin_bkpsdm=302), body=UPLOAD_FORM),
+    Row("POST", "/impor/", page(404, admin_bkpsdm=302), body=UPLOAD_FORM),
     Row("GET", "/impor/<int:run_id>/", page(404, admin_bkpsdm=200), target="run:own"),
     Row("GET", "/impor/<int:run_id>/", page(404), target="run:foreign"),
 ]
