@@ -50,18 +50,38 @@ def holdings_for_positions(position_ids: Iterable[int], on: dt.date) -> dict[int
     return result
 
 
-def definitive_assignment_on(pegawai_id: int, on: dt.date) -> PositionAssignment | None:
-    rows = list(
-        PositionAssignment.objects.filter(
-            in_force_q(on), pegawai_id=pegawai_id, kind=HoldingKind.DEFINITIF
-        ).select_related("jabatan", "jabatan__opd", "jabatan__unit")
-    )
-    chosen = definitive_position_on([_holding(r) for r in rows], on)
+def pick_definitive(rows: Iterable[PositionAssignment], on: dt.date) -> PositionAssignment | None:
+    """Among a person's assignment rows, the definitive one on `on` by the rule (newest TMT,
+    even when SIMPEG left an older one open)."""
+    candidates = [r for r in rows if r.kind == HoldingKind.DEFINITIF]
+    chosen = definitive_position_on([_holding(r) for r in candidates], on)
     if chosen is None:
         return None
     return next(
-        r for r in rows if r.jabatan_id == chosen.position_id and r.start_date == chosen.start
+        r for r in candidates if r.jabatan_id == chosen.position_id and r.start_date == chosen.start
     )
+
+
+def current_positions(
+    history: Iterable[PositionAssignment], on: dt.date
+) -> list[PositionAssignment]:
+    """From a person's history (no query): the definitive position on `on`, then the Plt/Plh
+    posts in force, oldest first."""
+    in_force = [
+        a for a in history if a.start_date <= on and (a.end_date is None or on <= a.end_date)
+    ]
+    definitive = pick_definitive(in_force, on)
+    acting = sorted(
+        (a for a in in_force if a.kind != HoldingKind.DEFINITIF), key=lambda a: (a.start_date, a.pk)
+    )
+    return ([definitive] if definitive else []) + acting
+
+
+def definitive_assignment_on(pegawai_id: int, on: dt.date) -> PositionAssignment | None:
+    rows = PositionAssignment.objects.filter(
+        in_force_q(on), pegawai_id=pegawai_id, kind=HoldingKind.DEFINITIF
+    ).select_related("jabatan", "jabatan__opd", "jabatan__unit")
+    return pick_definitive(rows, on)
 
 
 @dataclass(frozen=True)
@@ -125,13 +145,8 @@ def team_of(account: Account, on: dt.date) -> list[TeamMember]:
         by_person[a.pegawai_id].append(a)
     current: list[PositionAssignment] = []
     for rows in by_person.values():
-        chosen = definitive_position_on([_holding(r) for r in rows], on)
-        if chosen is None:
-            continue
-        row = next(
-            r for r in rows if r.jabatan_id == chosen.position_id and r.start_date == chosen.start
-        )
-        if any(
+        row = pick_definitive(rows, on)
+        if row is not None and any(
             row.jabatan.path.startswith(h.path) and row.jabatan_id != h.jabatan_id
             for h in scope.held
         ):

@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kinerja.core.errors import NotFound
-from kinerja.org.rules import HoldingKind
 from kinerja.people.access import get_pegawai_for, opd_visible_to, scope_for
 from kinerja.people.models import Account, AsnType, EmployeeStatus
 from kinerja.people.rules import GOLONGAN_PNS, format_nip, normalise_nip
-from kinerja.people.selectors import atasan_of, pegawai_list, position_history
+from kinerja.people.selectors import (
+    atasan_of,
+    current_positions,
+    pegawai_list,
+    position_history,
+)
 
 PAGE_SIZE = 25
 
@@ -103,10 +107,7 @@ def pegawai_detail(request: HttpRequest, nip: str) -> HttpResponse:
         raise Http404(_("Employee not found.")) from exc
     on = scope_for(user).on
     history = list(position_history(pegawai))
-    current = [
-        a for a in history if a.start_date <= on and (a.end_date is None or on <= a.end_date)
-    ]
-    current.sort(key=lambda a: a.kind != HoldingKind.DEFINITIF)
+    current = current_positions(history, on)
     context = {
         "pegawai": pegawai,
         "nip": format_nip(pegawai.nip),

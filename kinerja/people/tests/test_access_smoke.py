@@ -35,3 +35,21 @@ def test_old_supervisor_loses_sight_after_a_mutation_left_open_in_simpeg(cast):
     assert staff not in pegawai_visible_to(cast.kasi, on=today)
     # Before the mutation the old line applies.
     assert staff in pegawai_visible_to(cast.kasi, on=dt.date(2024, 6, 30))
+
+
+def test_profile_shows_one_current_definitive_position_after_an_open_mutation(cast, client_for):
+    import datetime as dt
+
+    from kinerja.people.models import PositionAssignment
+
+    staff = cast.people["staf_kasi"]
+    PositionAssignment.objects.create(
+        instansi=cast.instansi,
+        pegawai=staff,
+        jabatan=cast.positions["pengadministrasi"],
+        kind="definitif",
+        start_date=dt.date(2024, 7, 1),
+    )
+    response = client_for(cast.admin_bkpsdm).get(f"/pegawai/{staff.nip}/")
+    current = response.context["current"]
+    assert [a.jabatan_id for a in current] == [cast.positions["pengadministrasi"].pk]
