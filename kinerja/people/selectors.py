@@ -336,7 +336,7 @@ def audit_trail(
     date_to: dt.date | None = None,
 ) -> QuerySet[AuditRecord]:
     """Audit records of the account's instansi, newest first; empty for anyone who may not read
-    the trail. Dates are whole days in the deployment's time zone."""
+    the trail. Dates are whole days in the instansi's time zone (active for the request)."""
     if not scope_for(account).reads_audit:
         return AuditRecord.objects.none()
     qs = AuditRecord.objects.all()
