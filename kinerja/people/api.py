@@ -4,7 +4,6 @@ Endpoints stay thin: a schema in, an access helper or selector, a service for wr
 out. Anything outside the caller's scope is 404, the same as missing (STYLE.md 5).
 """
 
-
 import datetime as dt
 from typing import Any
 
@@ -37,6 +36,7 @@ from kinerja.people.schemas import (
 )
 from kinerja.people.selectors import (
     atasan_of,
+    current_positions,
     pegawai_list,
     position_history,
     team_of,
@@ -49,19 +49,13 @@ router = Router(tags=["pegawai"])
 DateParam = Query(None, alias="date", description="YYYY-MM-DD; today when left out.")
 
 
-def _held_on(pegawai_id: int, on: dt.date) -> list[PositionAssignment]:
-    """Positions a person holds or acts in on a date (one query), definitive first, newest TMT
-    first: the first item is the definitive position when there is one."""
-    rows = PositionAssignment.objects.filter(in_force_q(on), pegawai_id=pegawai_id).select_related(
+def _with_positions(pegawai: Pegawai, on: dt.date) -> Pegawai:
+    """Attach what the person holds on `on` (one query): `held_now` is the definitive position
+    by the rule (newest TMT) followed by the Plt/Plh posts; `current_assignments` the first."""
+    rows = PositionAssignment.objects.filter(in_force_q(on), pegawai_id=pegawai.pk).select_related(
         "jabatan", "jabatan__opd", "jabatan__unit"
     )
-    return sorted(
-        rows, key=lambda a: (a.kind != HoldingKind.DEFINITIF, -a.start_date.toordinal(), a.pk)
-    )
-
-
-def _with_positions(pegawai: Pegawai, on: dt.date) -> Pegawai:
-    held = _held_on(pegawai.pk, on)
+    held = current_positions(rows, on)
     pegawai.held_now = held  # type: ignore[attr-defined]
     pegawai.current_assignments = [  # type: ignore[attr-defined]
         a for a in held if a.kind == HoldingKind.DEFINITIF
@@ -180,7 +174,7 @@ def token_new(request: HttpRequest, payload: TokenIn) -> Status:
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS}, summary="Revoke an own token")
 def token_delete(request: HttpRequest, token_id: int) -> HttpResponse | Status:
-    token = AccessToken.objects.filter(account=request.user, pk=token_id).first()
+    token = tokens_of(request.user).filter(pk=token_id).first()  # type: ignore[arg-type]
     if token is None:
         raise NotFound("not_found", _("Token not found."))
     token_revoke(account=request.user, token=token)  # type: ignore[arg-type]

@@ -331,12 +331,19 @@ def audit_trail(
     action: str = "",
     object_type: str = "",
     object_id: str = "",
-    actor_nip: str = "",
+    actor: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
 ) -> QuerySet[AuditRecord]:
-    """Audit records of the account's instansi, newest first; empty for anyone who may not read
-    the trail. Dates are whole days in the instansi's time zone (active for the request)."""
+    """Audit records of the account's instansi, newest first (chain order); empty for anyone
+    who may not read the trail.
+
+    `actor` is a NIP (18 digits, display spaces allowed) or an account id (a shorter number).
+    `date_from`/`date_to` are whole days; `since`/`until` moments, where a naive one is in the
+    instansi's time zone (active for the request) and a naive midnight `until` means that whole
+    day."""
     if not scope_for(account).reads_audit:
         return AuditRecord.objects.none()
     qs = AuditRecord.objects.all()
@@ -348,17 +355,26 @@ def audit_trail(
         qs = qs.filter(object_type=object_type)
     if object_id:
         qs = qs.filter(object_id=object_id)
-    if actor_nip:
-        qs = qs.filter(
-            actor_id__in=Account.objects.filter(username=normalise_nip(actor_nip)).values("pk")
-        )
+    actor = normalise_nip(actor)
+    if actor.isdigit() and len(actor) < 18:
+        qs = qs.filter(actor_id=int(actor))
+    elif actor:
+        qs = qs.filter(actor_id__in=Account.objects.filter(username=actor).values("pk"))
     zone = timezone.get_current_timezone()
     if date_from:
-        qs = qs.filter(at__gte=dt.datetime.combine(date_from, dt.time.min, tzinfo=zone))
+        since = dt.datetime.combine(date_from, dt.time.min)
     if date_to:
-        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-        qs = qs.filter(at__lt=end)
-    return qs.order_by("-at", "-pk")
+        until = dt.datetime.combine(date_to, dt.time.min)
+    if since is not None:
+        qs = qs.filter(at__gte=since if timezone.is_aware(since) else since.replace(tzinfo=zone))
+    if until is not None:
+        if timezone.is_aware(until):
+            qs = qs.filter(at__lte=until)
+        elif until.time() == dt.time.min:
+            qs = qs.filter(at__lt=(until + dt.timedelta(days=1)).replace(tzinfo=zone))
+        else:
+            qs = qs.filter(at__lte=until.replace(tzinfo=zone))
+    return qs.order_by("-seq", "-pk")
 
 
 def acting_assignments_on(pegawai_id: int, on: dt.date) -> list[PositionAssignment]:

@@ -6,19 +6,16 @@ object hidden from them.
 """
 
 
-import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from kinerja.core.audit import audit_verify
 from kinerja.core.errors import ApplicationError, Forbidden
-from kinerja.core.middleware import instansi_zone
 from kinerja.core.models import AuditRecord, Instansi
 from kinerja.people.access import may_read_audit
 from kinerja.people.models import Account
@@ -35,38 +32,20 @@ def _require_audit_reader(account: Account) -> None:
                                        "the audit trail."))
 
 
-def _aware(value: dt.datetime, account: Account) -> dt.datetime:
-    """A naive moment is in the instansi's zone (WIB, WITA, WIT)."""
-    if timezone.is_aware(value):
-        return value
-    return timezone.make_aware(value, instansi_zone(account) or timezone.get_current_timezone())
-
-
 @router.get("/audit", response={200: list[AuditOut], **ERRORS}, summary="The audit trail")
 @paginate(Pages)
 def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> QuerySet[AuditRecord]:
     account: Account = request.user  # type: ignore[assignment]
     _require_audit_reader(account)
-    actor = filters.actor.strip()
-    qs = audit_trail(
+    return audit_trail(
         account,
         action=filters.action.strip(),
         object_type=filters.object_type.strip(),
         object_id=filters.object_id.strip(),
-        # 18 digits are a NIP; a shorter number is an account id.
-        actor_nip=actor if len(actor) >= 18 or not actor.isdigit() else "",
+        actor=filters.actor.strip(),
+        since=filters.since,
+        until=filters.until,
     )
-    if actor.isdigit() and len(actor) < 18:
-        qs = qs.filter(actor_id=int(actor))
-    if filters.since is not None:
-        qs = qs.filter(at__gte=_aware(filters.since, account))
-    if filters.until is not None:
-        until = _aware(filters.until, account)
-        if filters.until.tzinfo is None and filters.until.time() == dt.time(0):
-            qs = qs.filter(at__lt=until + dt.timedelta(days=1))  # a bare date: the whole day
-        else:
-            qs = qs.filter(at__lte=until)
-    return qs.order_by("-seq", "-pk")
 
 
 @router.get(

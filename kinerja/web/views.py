@@ -355,7 +355,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         action=filters.get("action", "").strip(),
         object_type=filters.get("object_type", "").strip(),
         object_id=filters.get("object_id", "").strip(),
-        actor_nip=filters.get("actor_nip", "").strip(),
+        actor=filters.get("actor_nip", "").strip(),
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
