@@ -27,6 +27,7 @@ from django.core.exceptions import (
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template import engines
 from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -38,6 +39,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from kinerja.core.errors import ApplicationError
+from kinerja.core.middleware import instansi_zone
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +82,11 @@ class BearerToken(HttpBearer):
                 _("The account is locked after repeated failed log-ins. Try again later."),
             )
         request.user = account
+        # InstansiTimezoneMiddleware ran before the token was read: switch to the instansi's
+        # zone now (KinerjaAPI's wrapper restores the previous zone after the request).
+        zone = instansi_zone(account)
+        if zone is not None:
+            timezone.activate(zone)
         return account
 
 
@@ -195,11 +202,14 @@ def api_root(request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse
 
 
 def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """ninja answers a wrong method with a bare-text 405; give it the error shape."""
+    """ninja answers a wrong method with a bare-text 405; give it the error shape. Also scopes
+    the time zone a Bearer token activates to the one request."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
+        # The override restores the thread's zone if token authentication switches it.
+        with timezone.override(timezone.get_current_timezone()):
+            response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith(
             "application/json"
         ):

@@ -114,3 +114,25 @@ def test_verify_reports_a_broken_chain(trail, client_for, django_db_blocker):
     AuditChainHead.objects.filter(instansi=trail.instansi).update(last_seq=99)
     body = client_for(trail.auditor).get(f"{API}/audit/verify").json()
     assert body["ok"] is False and body["problems"]
+
+
+def test_token_requests_use_the_instansi_time_zone(cast, monkeypatch):
+    from django.db import transaction
+    from django.test import Client
+
+    cast.instansi.time_zone = "Asia/Jayapura"  # WIT, UTC+9; the server default is WITA
+    cast.instansi.save()
+    _token, plain = token_create(account=cast.auditor, name="audit")
+    # 15:30 UTC on 31 March is already 1 April (00:30) in Papua, still 31 March in Makassar.
+    instant = dt.datetime(2026, 3, 31, 15, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    with transaction.atomic():
+        audit_record(actor=None, instansi=cast.instansi, action="x.tz", object_type="t",
+                     object_id="1")
+    monkeypatch.undo()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
+    body = client.get(f"{API}/audit?action=x.tz&since=2026-04-01").json()
+    assert body["count"] == 1
+    assert client.get(f"{API}/audit?action=x.tz&until=2026-03-31").json()["count"] == 0
+    # The zone does not leak into the rest of the thread.
+    assert timezone.get_current_timezone_name() == "Asia/Makassar"
