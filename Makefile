@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint clean-db messages
+.PHONY: run test install lint typecheck messages
 
 install: $(VENV)/.installed
 
@@ -26,6 +26,9 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+typecheck: install
+	DEBUG=true $(BIN)/mypy
 
 messages: install
 	cd kinerja && ../$(BIN)/kinerja makemessages -l id --ignore 'tests/*' && ../$(BIN)/kinerja compilemessages

@@ -6,7 +6,6 @@ are secure and HSTS is on. See docs/configuration.md for every variable.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError

@@ -247,8 +247,9 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """Field values of a model instance as they go into an audit diff (FKs by id)."""
     values: dict[str, Any] = {}
     for name in fields:
-        f = obj._meta.get_field(name)
-        values[name] = getattr(obj, f.attname)
+        field = obj._meta.get_field(name)
+        assert isinstance(field, models.Field), name  # concrete fields only, never relations
+        values[name] = getattr(obj, field.attname)
     return values
 
 

@@ -86,7 +86,8 @@ def _check_jabatan(jabatan: Jabatan) -> None:
         raise ApplicationError(
             "jenjang_not_allowed", _("Only functional positions have a jenjang.")
         )
-    if jabatan.supervisor_id and jabatan.supervisor.instansi_id != jabatan.instansi_id:
+    supervisor = jabatan.supervisor
+    if supervisor is not None and supervisor.instansi_id != jabatan.instansi_id:
         raise ApplicationError(
             "supervisor_instansi", _("The supervisor position belongs to another instansi.")
         )
@@ -156,7 +157,7 @@ def jabatan_save(
             "cycle", _("A position cannot report to itself or to its own subordinate.")
         )
     _check_jabatan(jabatan)
-    if jabatan.unit_id is not None and jabatan.unit.opd_id != jabatan.opd_id:
+    if jabatan.unit is not None and jabatan.unit.opd_id != jabatan.opd_id:
         raise ApplicationError("unit_opd", _("The unit belongs to another OPD."))
     jabatan.full_clean(exclude=["instansi", "path", "supervisor"])
     jabatan.save()

@@ -96,7 +96,7 @@ class Scope:
             q = subordinate_q(self.held, self.on)
             self._is_atasan = q is not None and (
                 Pegawai.objects.filter(q)
-                .exclude(pk=self.pegawai_id)
+                .exclude(pk__in=[self.pegawai_id] if self.pegawai_id else [])
                 .exclude(status__in=INACTIVE_STATUSES)
                 .exists()
             )
@@ -110,7 +110,7 @@ class Scope:
 def scope_for(account: Account, on: dt.date | None = None) -> Scope:
     """Two queries: the grants, and the positions held or acted in on the date."""
     on = on or today_in(account)
-    cache = account.__dict__.setdefault("_scope_cache", {})
+    cache: dict[dt.date, Scope] = account.__dict__.setdefault("_scope_cache", {})
     if on in cache:
         return cache[on]
     grants = list(RoleGrant.objects.filter(account=account).values_list("role", "opd_id"))
@@ -178,8 +178,8 @@ def pegawai_visible_to(
 ) -> QuerySet[Pegawai]:
     scope = scope_for(account, on)
     base = Pegawai.objects.all()
-    if scope.is_superuser and scope.instansi_id is None:
-        return base
+    if scope.instansi_id is None:
+        return base if scope.is_superuser else base.none()
     base = base.filter(instansi_id=scope.instansi_id)
     if action == "view" and scope.reads_whole_instansi:
         return base
@@ -211,8 +211,10 @@ def opd_visible_to(account: Account, *, action: Action = "view") -> QuerySet[Opd
     """The organisation structure is open to everyone of the instansi; changes are for admins."""
     scope = scope_for(account)
     qs = Opd.objects.all()
-    if not (scope.is_superuser and scope.instansi_id is None):
+    if scope.instansi_id is not None:
         qs = qs.filter(instansi_id=scope.instansi_id)
+    elif not scope.is_superuser:
+        qs = qs.none()
     if action == "change" and not scope.writes_whole_instansi:
         qs = qs.filter(pk__in=list(scope.admin_opd_ids))
     return qs

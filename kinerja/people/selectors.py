@@ -347,8 +347,10 @@ def audit_trail(
     if not scope_for(account).reads_audit:
         return AuditRecord.objects.none()
     qs = AuditRecord.objects.all()
-    if account.instansi_id is not None or not account.is_superuser:
+    if account.instansi_id is not None:
         qs = qs.filter(instansi_id=account.instansi_id)
+    elif not account.is_superuser:
+        qs = qs.none()
     if action:
         qs = qs.filter(action=action)
     if object_type:

@@ -171,7 +171,8 @@ def import_upload(
     """An upload from the page or the API: stored under MEDIA_ROOT/imports/, then run in the
     background (settings.KINERJA_IMPORT_BACKGROUND) or right away."""
     import_check_permission(actor=actor)
-    if actor.instansi_id is None:
+    instansi = actor.instansi
+    if instansi is None:
         raise ApplicationError("no_instansi", _("Your account belongs to no instansi."))
     limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
     size = getattr(upload, "size", None)
@@ -184,7 +185,7 @@ def import_upload(
     except ReaderError as exc:
         raise ApplicationError(exc.code, exc.message) from exc
     path = store_upload(upload, file_name)
-    run = import_run_start(actor=actor, instansi=actor.instansi, kind=kind, path=path,
+    run = import_run_start(actor=actor, instansi=instansi, kind=kind, path=path,
                            file_name=file_name, file_format=file_format, dry_run=dry_run)
     if getattr(settings, "KINERJA_IMPORT_BACKGROUND", False):
         _start_thread(run.pk)
