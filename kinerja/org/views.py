@@ -3,7 +3,6 @@ their holders on a date (definitive, Plt, Plh) and vacancies."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -12,21 +11,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kinerja.core.errors import NotFound
-from kinerja.people.access import get_opd_for, opd_visible_to, pegawai_visible_to, scope_for
-from kinerja.people.models import Account, PositionAssignment
+from kinerja.core.http import date_param
+from kinerja.people.access import (
+    get_opd_for,
+    opd_visible_to,
+    pegawai_visible_to,
+    request_account,
+    scope_for,
+)
+from kinerja.people.models import PositionAssignment
 from kinerja.people.selectors import UnitNode, employee_counts_by_opd, opd_structure
-
-
-def _user(request: HttpRequest) -> Account:
-    assert isinstance(request.user, Account)
-    return request.user
-
-
-def _on(request: HttpRequest, today: dt.date) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("tanggal", ""))
-    except ValueError:
-        return today
 
 
 def _assignments(nodes: list[UnitNode]) -> Iterator[PositionAssignment]:
@@ -39,7 +33,7 @@ def _assignments(nodes: list[UnitNode]) -> Iterator[PositionAssignment]:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     on = scope_for(user).on
     opds = list(opd_visible_to(user).filter(is_active=True).order_by("name"))
     counts = employee_counts_by_opd([o.pk for o in opds], on)
@@ -49,12 +43,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def opd_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     try:
         opd = get_opd_for(user, pk)
     except NotFound as exc:
         raise Http404(_("OPD not found.")) from exc
-    on = _on(request, scope_for(user).on)
+    on = date_param(request, "tanggal")[0] or scope_for(user).on
     tree = opd_structure(opd, on)
     # Names in the structure are open to the instansi; a profile link only where it would open.
     holder_ids = {a.pegawai_id for a in _assignments(tree)}

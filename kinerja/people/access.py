@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -260,3 +260,10 @@ def may_import(account: Account) -> bool:
 
 def may_read_audit(account: Account) -> bool:
     return scope_for(account).reads_audit
+
+
+def request_account(request: Any) -> Account:
+    """The logged-in account of a page request (after login_required)."""
+    user = request.user
+    assert isinstance(user, Account), "login_required runs first"
+    return user

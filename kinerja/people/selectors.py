@@ -133,7 +133,7 @@ def team_of(account: Account, on: dt.date) -> list[TeamMember]:
             pegawai__in=Pegawai.objects.filter(below).exclude(pk=scope.pegawai_id),
         )
         .exclude(pegawai__status__in=INACTIVE_STATUSES)
-        .select_related("pegawai", "jabatan", "jabatan__unit")
+        .select_related("pegawai", "jabatan", "jabatan__unit", "jabatan__opd")
         .order_by("jabatan__path", "pegawai__name")
     )
     # A person's current position is their newest definitive TMT (SIMPEG often leaves the old

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from kinerja.core.errors import NotFound
-from kinerja.people.access import get_pegawai_for, opd_visible_to, scope_for
-from kinerja.people.models import Account, AsnType, EmployeeStatus
+from kinerja.core.http import valid_filters, wants_partial
+from kinerja.people.access import get_pegawai_for, opd_visible_to, request_account, scope_for
+from kinerja.people.models import AsnType, EmployeeStatus
 from kinerja.people.rules import GOLONGAN_PNS, format_nip, normalise_nip
 from kinerja.people.selectors import (
     atasan_of,
@@ -25,11 +26,6 @@ from kinerja.people.selectors import (
 )
 
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> Account:
-    assert isinstance(request.user, Account)
-    return request.user
 
 
 class PegawaiFilterForm(forms.Form):
@@ -59,22 +55,13 @@ class PegawaiFilterForm(forms.Form):
         self.fields["opd"].choices = [("", _("All"))] + opd_choices
 
 
-def _valid_filters(form: forms.Form) -> dict[str, Any]:
-    """The filter values that validated: a bad field is dropped (and shown with its error) while
-    the good ones still filter."""
-    if not form.is_bound:
-        return {}
-    form.is_valid()
-    return form.cleaned_data
-
-
 @login_required
 def pegawai_index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     on = scope_for(user).on
     opd_choices = [(o.pk, o.name) for o in opd_visible_to(user).filter(is_active=True)]
     form = PegawaiFilterForm(request.GET or None, opd_choices=opd_choices)
-    filters = _valid_filters(form)
+    filters = valid_filters(form)
     people = pegawai_list(
         user,
         on=on,
@@ -91,8 +78,7 @@ def pegawai_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "query": query.urlencode(), "on": on}
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    partial = wants_partial(request)
     response = render(request, "people/_results.html" if partial else "people/list.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -100,7 +86,7 @@ def pegawai_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def pegawai_detail(request: HttpRequest, nip: str) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     try:
         pegawai = get_pegawai_for(user, nip=normalise_nip(nip))
     except NotFound as exc:

@@ -4,7 +4,6 @@ through services, render the full page or (for an HTMX request) the partial that
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -22,10 +21,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kinerja.core.errors import ApplicationError
+from kinerja.core.http import date_param, valid_filters, wants_partial
 from kinerja.core.roles import Role
 from kinerja.org.rules import HoldingKind
-from kinerja.people.access import opd_visible_to, scope_for
-from kinerja.people.models import Account
+from kinerja.people.access import opd_visible_to, request_account, scope_for
 from kinerja.people.rules import GOLONGAN_PNS, format_nip, normalise_nip
 from kinerja.people.selectors import (
     acting_assignments_on,
@@ -50,18 +49,6 @@ def render_page(
     # The same URL answers with two bodies: caches must key on the header that chooses.
     patch_vary_headers(response, ("HX-Request",))
     return response
-
-
-def wants_partial(request: HttpRequest) -> bool:
-    """An HTMX swap, not a boosted navigation nor a history restore (those need the page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _user(request: HttpRequest) -> Account:
-    user = request.user
-    assert isinstance(user, Account)  # login_required ran
-    return user
 
 
 class PageForm(forms.Form):
@@ -115,7 +102,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     scope = scope_for(user)
     on = scope.on
     context: dict[str, Any] = {
@@ -154,22 +141,11 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- Team ---------------------------------------------------------------------------------------
 
 
-def _date_param(request: HttpRequest, name: str) -> tuple[dt.date | None, str]:
-    """A YYYY-MM-DD query parameter: (date, "") or (None, error message)."""
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None, ""
-    try:
-        return dt.date.fromisoformat(raw), ""
-    except ValueError:
-        return None, _("“%(value)s” is not a date; use the form YYYY-MM-DD.") % {"value": raw}
-
-
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     today = scope_for(user).on
-    chosen, date_error = _date_param(request, "tanggal")
+    chosen, date_error = date_param(request, "tanggal")
     on = chosen or today
     members = sorted(team_of(user, on), key=lambda m: not m.direct)  # stable: keeps org order
     context = {
@@ -228,13 +204,13 @@ class TokenCreateForm(PageForm):
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     return render(request, "web/account.html", {"account": user})
 
 
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +232,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def _tokens_page(
     request: HttpRequest, form: TokenCreateForm, *, new_token: str = "", revoked: str = ""
 ) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     context = {
         "form": form,
         "tokens": tokens_of(user),
@@ -271,7 +247,7 @@ def _tokens_page(
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     if request.method != "POST":
         return _tokens_page(request, TokenCreateForm())
     form = TokenCreateForm(request.POST)
@@ -294,7 +270,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     token = tokens_of(user).filter(pk=pk).first()
     if token is None:
         raise Http404(_("Token not found."))
@@ -334,22 +310,13 @@ def _change_rows(changes: Any) -> list[tuple[str, Any, Any]]:
     return rows
 
 
-def _valid_filters(form: forms.Form) -> dict[str, Any]:
-    """The filter values that validated: a bad field is dropped (and shown with its error) while
-    the good ones still filter."""
-    if not form.is_bound:
-        return {}
-    form.is_valid()
-    return form.cleaned_data
-
-
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_account(request)
     if not scope_for(user).reads_audit:
         raise Http404(_("Page not found."))
     form = AuditFilterForm(request.GET or None)
-    filters = _valid_filters(form)
+    filters = valid_filters(form)
     records = audit_trail(
         user,
         action=filters.get("action", "").strip(),
