@@ -43,7 +43,9 @@ def test_admin_bkpsdm_uploads_on_the_page_and_sees_the_result(cast, client_for, 
     assert detail.status_code == 200
     text = detail.content.decode()
     assert "NIP must be exactly 18 digits" in text
-    assert "<td>3</td><td>nip</td>" in text
+    row = detail.context["errors"].object_list[0]
+    assert (row.line, row.field) == (3, "nip")
+    assert 'data-label="Line">3</td><td data-label="Column">nip</td>' in text
     assert "hx-trigger" not in text  # finished: no more polling
     listing = client.get("/impor/")
     assert "pegawai.csv" in listing.content.decode()
