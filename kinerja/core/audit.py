@@ -125,6 +125,17 @@ def _record_hash(record: AuditRecord) -> str:
     )
 
 
+def _locked_head(instansi: Instansi | int) -> tuple[int, AuditChainHead]:
+    """The instansi's chain head, locked FOR UPDATE until the caller's transaction ends (so
+    appends queue and the chain stays one line). Refuses to run outside a transaction: the
+    record could then commit without the change, or the change without the record."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit records are written inside the service's transaction")
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    AuditChainHead.objects.get_or_create(instansi_id=instansi_id)
+    return instansi_id, AuditChainHead.objects.select_for_update().get(instansi_id=instansi_id)
+
+
 def audit_record_many(
     *, actor: Any, instansi: Instansi | int, entries: Iterable[AuditEntry]
 ) -> list[AuditRecord]:
@@ -132,11 +143,7 @@ def audit_record_many(
     entries = list(entries)
     if not entries:
         return []
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit records are written inside the service's transaction")
-    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
-    AuditChainHead.objects.get_or_create(instansi_id=instansi_id)
-    head = AuditChainHead.objects.select_for_update().get(instansi_id=instansi_id)
+    instansi_id, head = _locked_head(instansi)
     actor_id, actor_label = _actor_fields(actor)
     now = timezone.now()
     seq, prev = head.last_seq, head.last_hash or GENESIS
@@ -268,11 +275,7 @@ def audit_record_many_copy(
         return 0
     if connection.vendor != "postgresql":
         return len(audit_record_many(actor=actor, instansi=instansi, entries=entries))
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit records are written inside the service's transaction")
-    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
-    AuditChainHead.objects.get_or_create(instansi_id=instansi_id)
-    head = AuditChainHead.objects.select_for_update().get(instansi_id=instansi_id)
+    instansi_id, head = _locked_head(instansi)
     actor_id, actor_label = _actor_fields(actor)
     now = timezone.now()
     seq, prev = head.last_seq, head.last_hash or GENESIS
