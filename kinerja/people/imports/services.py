@@ -19,6 +19,7 @@ from typing import IO
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.core.errors import ApplicationError, Forbidden
@@ -221,8 +222,17 @@ def _start_thread(run_id: int) -> None:
                 import_run_execute(run=run)
             finally:
                 discard_upload(run)
-        except Exception:
+        except Exception as exc:
             log.exception("background import %s failed", run_id)
+            # Never leave the page polling a run that will not move.
+            ImportRun.objects.filter(
+                pk=run_id, status__in=[ImportRun.Status.PENDING, ImportRun.Status.RUNNING]
+            ).update(
+                status=ImportRun.Status.FAILED,
+                message=_("The import stopped because of an internal error: %(error)s")
+                % {"error": exc},
+                finished_at=timezone.now(),
+            )
         finally:
             connections.close_all()
 
