@@ -38,3 +38,12 @@ def _language(settings, request):
     settings.LANGUAGE_CODE = code
     with translation.override(code):
         yield
+
+
+@pytest.fixture
+def plan(cast):
+    """The cast with a Perjanjian Kinerja for the Dinas Kesehatan and approved SKPs down the
+    kadis > sekretaris > atasan line, and a draft SKP for the pegawai (kinerja/plans/testing.py)."""
+    from kinerja.plans.testing import plan_cast
+
+    return plan_cast(cast)

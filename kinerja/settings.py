@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kinerja.core",
     "kinerja.org",
     "kinerja.people",
+    "kinerja.plans",
     "kinerja.web",
 ]
 

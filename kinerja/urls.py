@@ -14,4 +14,5 @@ urlpatterns = [
     path("org/", include("kinerja.org.urls")),
     path("pegawai/", include("kinerja.people.urls")),
     path("impor/", include("kinerja.people.import_urls")),
+    path("", include("kinerja.plans.urls")),
 ]

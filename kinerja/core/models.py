@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -75,3 +76,82 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class EvaluationFrequency(models.TextChoices):
+    """How often the periodic evaluation runs (SIASN `periodik`: 1 bulanan, 2 triwulan)."""
+
+    MONTHLY = "bulanan", _("Monthly")
+    QUARTERLY = "triwulan", _("Quarterly")
+
+
+class SkpSource(models.TextChoices):
+    """Where the year's SKPs are written: here, or mirrored from BKN's e-Kinerja."""
+
+    KINERJA = "kinerja", _("Written in Kinerja")
+    BKN = "bkn", _("Mirrored from BKN e-Kinerja")
+
+
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class PerformanceYear(models.Model):
+    """A performance year of an instansi and its settings. Opened by admin BKPSDM; its SKPs can
+    only be written while it is open. Closing it locks every plan of the year."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    evaluation_frequency = models.CharField(
+        max_length=10, choices=EvaluationFrequency.choices, default=EvaluationFrequency.MONTHLY
+    )
+    # Activities of a month may be logged until this day of the next month (inclusive).
+    log_deadline_day = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(28)]
+    )
+    skp_source = models.CharField(
+        max_length=10, choices=SkpSource.choices, default=SkpSource.KINERJA
+    )
+    state = models.CharField(max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
+
+    class Meta:
+        verbose_name = _("performance year")
+        verbose_name_plural = _("performance years")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["instansi", "year"], name="performance_year_unique"),
+            models.CheckConstraint(
+                condition=models.Q(log_deadline_day__gte=1, log_deadline_day__lte=28),
+                name="performance_year_deadline_1_28",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class PerformanceMonth(models.Model):
+    """A month of a performance year. Closing it locks what was logged and planned for it."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    performance_year = models.ForeignKey(
+        PerformanceYear, on_delete=models.PROTECT, related_name="months"
+    )
+    month = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    state = models.CharField(max_length=10, choices=PeriodState.choices, default=PeriodState.OPEN)
+
+    class Meta:
+        verbose_name = _("performance month")
+        verbose_name_plural = _("performance months")
+        ordering = ["performance_year", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["performance_year", "month"], name="performance_month_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.performance_year_id}-{self.month:02d}"

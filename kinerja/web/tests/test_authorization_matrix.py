@@ -27,64 +27,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kinerja.testing import PASSWORD, Cast, build_cast
-
-ACTORS = (
-    "anonymous", "pegawai", "atasan", "kadis", "admin_opd", "admin_bkpsdm", "pimpinan",
-    "auditor", "outsider",
+from kinerja.web.tests.matrix_base import (  # noqa: F401 (re-exported to row modules)
+    ACTORS,
+    API,
+    EXCLUDED_PAGE_PREFIXES,
+    INSTANSI_READERS,
+    LOGIN,
+    ONLY_AUDIT_READERS,
+    Row,
+    api,
+    page,
 )
-# Where a page sends someone who is not logged in (checked as 302 + Location).
-LOGIN = "login"
-API = "/api/v1"
-
-# Pages and paths outside the matrix: Django admin (its own permission system), language
-# switching, static and media files, and the API (whose operations come from the OpenAPI
-# document instead, so the docs and the JSON 404 catch-all are not operations).
-EXCLUDED_PAGE_PREFIXES = ("admin/", "i18n/", "static/", "media/", "api/v1/")
-
-
-def api(default: int, **actors: int) -> dict[str, Any]:
-    """Expected statuses for an API operation: `default` for every logged-in actor unless
-    named; anonymous is always 401."""
-    expected: dict[str, Any] = {actor: default for actor in ACTORS}
-    expected["anonymous"] = 401
-    expected.update(actors)
-    return expected
-
-
-def page(default: int, **actors: Any) -> dict[str, Any]:
-    """Expected statuses for a page; anonymous is sent to the log-in page."""
-    expected: dict[str, Any] = {actor: default for actor in ACTORS}
-    expected["anonymous"] = LOGIN
-    expected.update(actors)
-    return expected
-
-
-# Shorthands for the scopes, as statuses per actor.
-INSTANSI_READERS = {"admin_bkpsdm": 200, "pimpinan": 200, "auditor": 200}
-ONLY_AUDIT_READERS = {"admin_bkpsdm": 200, "auditor": 200}
-
-
-@dataclass(frozen=True)
-class Row:
-    """One operation on one target: `route` is the OpenAPI path (API) or the URL pattern
-    (pages); `target` names the object put into its placeholder (see `resolve_target`)."""
-
-    method: str
-    route: str
-    expected: dict[str, Any]
-    target: str = ""
-    body: dict[str, Any] | None = None
-    multipart: bool = False
-    xfail: str = ""
-
-    @property
-    def is_api(self) -> bool:
-        return self.route.startswith(API)
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.route}" + (f" [{self.target}]" if self.target else "")
-
 
 NEW_PASSWORD = "Matriks-baru-2026"
 # A one-unit SIMPEG file, imported as a dry run (kinds and columns: docs/import-format.md).
@@ -185,6 +138,30 @@ MATRIX: list[Row] = [
 ]
 
 
+
+def _row_modules() -> list[Any]:
+    """The `matrix_*.py` modules beside this one (not matrix_base)."""
+    import importlib
+    import pkgutil
+
+    import kinerja.web.tests as package
+
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+        if info.name.startswith("matrix_") and info.name != "matrix_base"
+    ]
+
+
+ROW_MODULES = _row_modules()
+for _module in ROW_MODULES:
+    MATRIX.extend(_module.ROWS)
+EXTRA_TARGETS: dict[str, Callable[..., str]] = {
+    kind: resolver
+    for _module in ROW_MODULES
+    for kind, resolver in getattr(_module, "TARGETS", {}).items()
+}
+
 # --- Resolving targets ----------------------------------------------------------------------
 
 
@@ -194,6 +171,16 @@ class World:
 
     cast: Cast
     _foreign: Cast | None = field(default=None, repr=False)
+    _plan: Any = field(default=None, repr=False)
+
+    @property
+    def plan(self) -> Any:
+        """The cast's plans (kinerja.plans.testing.plan_cast), made on first use."""
+        if self._plan is None:
+            from kinerja.plans.testing import plan_cast
+
+            self._plan = plan_cast(self.cast)
+        return self._plan
 
     @property
     def foreign(self) -> Cast:
@@ -208,6 +195,8 @@ def resolve_target(world: World, actor: str, target: str) -> str:
     from kinerja.people.services import token_create
 
     kind, _sep, name = target.partition(":")
+    if kind in EXTRA_TARGETS:
+        return EXTRA_TARGETS[kind](world, actor, name)
     cast = world.cast
     if kind == "nip":
         if name == "self":

@@ -1,0 +1,5 @@
+"""Plans API: document."""
+
+from ninja import Router
+
+router = Router(tags=["plans"])

@@ -1,0 +1,5 @@
+"""Plans API: goals."""
+
+from ninja import Router
+
+router = Router(tags=["plans"])

@@ -1,0 +1,5 @@
+"""Plans API: skp."""
+
+from ninja import Router
+
+router = Router(tags=["plans"])

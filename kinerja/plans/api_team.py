@@ -1,0 +1,5 @@
+"""Plans API: team."""
+
+from ninja import Router
+
+router = Router(tags=["plans"])

@@ -1,0 +1,5 @@
+"""Plans pages: document (see kinerja/plans/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
