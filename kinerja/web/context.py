@@ -19,6 +19,15 @@ _SECTIONS = {
     "password_change": "account",
     "tokens": "account",
 }
+# Areas whose pages are many: matched on the path when the URL name is not listed above.
+_PREFIXES = (
+    ("/tim/", "team"),
+    ("/skp/", "skp"),
+    ("/rhk/", "skp"),
+    ("/sasaran/", "goals"),
+    ("/pohon-kinerja/", "goals"),
+    ("/periode/", "periods"),
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -32,6 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     roles = set(scope.roles)
     match = getattr(request, "resolver_match", None)
     section = _SECTIONS.get(match.view_name, "") if match else ""
+    if not section:
+        section = next((name for prefix, name in _PREFIXES if request.path.startswith(prefix)), "")
     own_nip = user.username if scope.pegawai_id is not None else ""
     # People lists make sense for anyone who sees more than themself.
     sees_others = bool(roles - {Role.PEGAWAI}) or scope.is_superuser
@@ -44,6 +55,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "people": sees_others,
             "own_nip": own_nip if not sees_others else "",
             "org": scope.instansi_id is not None or scope.is_superuser,
+            # Plans: one's own SKP, or the SKPs one oversees; goals and periods are open to the
+            # whole instansi, like the organisation.
+            "skp": scope.pegawai_id is not None or sees_others,
+            "goals": scope.instansi_id is not None,
             "audit": scope.reads_audit,
             "import": scope.writes_whole_instansi and scope.instansi_id is not None,
             "admin": bool(user.is_staff),
