@@ -18,7 +18,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from kinerja.core.audit import audit_record, diff, snapshot
-from kinerja.core.models import AuditRecord, Instansi
+from kinerja.core.models import AuditRecord, Instansi, PerformanceYear
 
 # Never copied into an audit record, whatever the model.
 SECRET_FIELDS = frozenset({"password", "token_hash"})
@@ -224,3 +224,11 @@ class InstansiAdmin(InstansiScopedAdmin):
 
     def _instansi_of(self, request: HttpRequest, obj: Any) -> int | None:
         return int(obj.pk)
+
+
+@admin.register(PerformanceYear)
+class PerformanceYearAdmin(ReadOnlyScopedAdmin):
+    """Read-only: years are opened, set and closed on /periode/ (services check the role and
+    write the audit record)."""
+
+    list_display = ("year", "evaluation_frequency", "log_deadline_day", "skp_source", "state")
