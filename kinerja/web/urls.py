@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinerja.web import views
+from kinerja.web import periods, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,12 @@ urlpatterns = [
     path("akun/token/", views.tokens, name="tokens"),
     path("akun/token/<int:pk>/cabut/", views.token_revoke_view, name="token_revoke"),
     path("audit/", views.audit, name="audit"),
+    path("periode/", periods.periods, name="periods"),
+    path("periode/<int:year>/", periods.period_update, name="period_update"),
+    path("periode/<int:year>/tutup/", periods.period_close_view, name="period_close"),
+    path("periode/<int:year>/buka-kembali/", periods.period_reopen_view, name="period_reopen"),
+    path("periode/<int:year>/bulan/<int:month>/tutup/", periods.month_close_view,
+         name="period_month_close"),
+    path("periode/<int:year>/bulan/<int:month>/buka-kembali/", periods.month_reopen_view,
+         name="period_month_reopen"),
 ]
