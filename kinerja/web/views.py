@@ -37,6 +37,8 @@ from kinerja.people.selectors import (
     tokens_of,
 )
 from kinerja.people.services import account_change_password, token_create, token_revoke
+from kinerja.plans.models import SkpStatus
+from kinerja.plans.selectors import skp_list, team_skp_status
 
 AUDIT_PAGE_SIZE = 50
 
@@ -120,11 +122,19 @@ def home(request: HttpRequest) -> HttpResponse:
         acting = any(h.kind != HoldingKind.DEFINITIF for h in scope.held)
         context["acting"] = acting_assignments_on(pegawai.pk, on) if acting else []
         context["my_atasan"] = atasan_of(pegawai, on)
+        context["my_skp"] = (
+            skp_list(user, year=on.year, pegawai=pegawai).exclude(status=SkpStatus.CLOSED).first()
+        )
     if scope.has(Role.ATASAN):
-        team = team_of(user, on)
+        # The team with its SKPs of the year: one query more than team_of, for the planning card.
+        team = team_skp_status(user, on.year)
         direct = sum(1 for m in team if m.direct)
         context["team_direct"] = direct
         context["team_indirect"] = len(team) - direct
+        context["team_without_skp"] = sum(1 for m in team if m.skp is None)
+        context["team_awaiting"] = sum(
+            1 for m in team if m.direct and m.skp and m.skp.status == SkpStatus.SUBMITTED
+        )
     if scope.admin_opd_ids:
         opds = list(opd_visible_to(user).filter(pk__in=scope.admin_opd_ids))
         counts = employee_counts_by_opd([o.pk for o in opds], on)
