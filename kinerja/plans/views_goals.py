@@ -45,6 +45,19 @@ from kinerja.plans.goals.tree import goal_tree
 QUARTERS = [(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")]
 
 
+class NumberField(forms.DecimalField):
+    """A number as people type it in either language: "85,5", "1.234,5" or "1234.5"."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if "," in value and "." in value:
+                value = value.replace(".", "").replace(",", ".")
+            elif "," in value:
+                value = value.replace(",", ".")
+        return super().to_python(value)
+
+
 class GoalForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -81,16 +94,15 @@ class IkuForm(GoalForm):
     code = forms.CharField(label=_lazy("Code"), max_length=40)
     indicator = forms.CharField(label=_lazy("Indicator"), widget=forms.Textarea(attrs={"rows": 2}))
     unit = forms.CharField(label=_lazy("Unit"), max_length=60)
-    annual_target = forms.DecimalField(label=_lazy("Annual target"), max_digits=18,
-                                       decimal_places=2, localize=True)
+    annual_target = NumberField(label=_lazy("Annual target"), max_digits=18, decimal_places=2)
     order = forms.IntegerField(label=_lazy("Order"), min_value=0, max_value=32767,
                                required=False)
 
 
 class RealisationForm(GoalForm):
     quarter = forms.TypedChoiceField(label=_lazy("Quarter"), choices=QUARTERS, coerce=int)
-    value = forms.DecimalField(label=_lazy("Realisation"), max_digits=18, decimal_places=2,
-                               required=False, localize=True)
+    value = NumberField(label=_lazy("Realisation"), max_digits=18, decimal_places=2,
+                        required=False)
 
 
 class ImportForm(GoalForm):
