@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.dates import MONTHS_3
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -486,7 +487,7 @@ def _indicator_plan(
         months.append(
             {
                 "month": month,
-                "name": MONTHS_3[month],
+                "name": capfirst(MONTHS_3[month]),
                 "closed": month in page.closed,
                 "target": form[f"t{month}"] if editable and with_target else None,
                 "action": form[f"a{month}"] if editable else None,
