@@ -103,7 +103,7 @@ def skp_list(request: HttpRequest, filters: Query[SkpFilter]) -> QuerySet[Skp]:
 
 
 @router.post("/skp", response={201: SkpDetailOut, **ERRORS}, summary="Open own SKP for a year")
-def skp_create(request: HttpRequest, payload: SkpCreateIn) -> Status:
+def skp_create(request: HttpRequest, payload: SkpCreateIn) -> Status[Any]:
     account = request_account(request)
     if account.pegawai is None:
         raise Forbidden("forbidden", _("Only an employee may open an SKP."))
@@ -212,7 +212,7 @@ def skp_revise(request: HttpRequest, skp_id: int, payload: ReviseIn | None = Non
 
 
 @router.post("/skp/{skp_id}/rhk", response={201: RhkOut, **ERRORS}, summary="Add an RHK")
-def rhk_create(request: HttpRequest, skp_id: int, payload: RhkIn) -> Status:
+def rhk_create(request: HttpRequest, skp_id: int, payload: RhkIn) -> Status[Any]:
     account = request_account(request)
     skp = get_skp_for(account, skp_id)
     rhk = services.rhk_save(
@@ -235,7 +235,7 @@ def rhk_update(request: HttpRequest, rhk_id: int, payload: RhkIn) -> Rhk:
 
 
 @router.delete("/rhk/{rhk_id}", response=NO_CONTENT, summary="Delete an RHK")
-def rhk_delete(request: HttpRequest, rhk_id: int, version: int | None = None) -> Status:
+def rhk_delete(request: HttpRequest, rhk_id: int, version: int | None = None) -> Status[Any]:
     account = request_account(request)
     rhk = get_rhk_for(account, rhk_id)
     services.rhk_delete(actor=account, rhk=rhk, expected_version=version)
@@ -252,7 +252,7 @@ def _indicator_fields(payload: IndicatorIn) -> dict[str, Any]:
 @router.post(
     "/rhk/{rhk_id}/indicators", response={201: IndicatorOut, **ERRORS}, summary="Add an indicator"
 )
-def indicator_create(request: HttpRequest, rhk_id: int, payload: IndicatorIn) -> Status:
+def indicator_create(request: HttpRequest, rhk_id: int, payload: IndicatorIn) -> Status[Any]:
     account = request_account(request)
     rhk = get_rhk_for(account, rhk_id)
     indicator = services.indicator_save(
@@ -303,7 +303,7 @@ def perilaku_update(request: HttpRequest, skp_id: int, payload: PerilakuIn) -> d
 @router.post(
     "/skp/{skp_id}/lampiran", response={201: LampiranOut, **ERRORS}, summary="Add an annex item"
 )
-def lampiran_create(request: HttpRequest, skp_id: int, payload: LampiranIn) -> Status:
+def lampiran_create(request: HttpRequest, skp_id: int, payload: LampiranIn) -> Status[Any]:
     account = request_account(request)
     skp = get_skp_for(account, skp_id)
     lampiran = services.lampiran_save(

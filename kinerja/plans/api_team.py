@@ -57,14 +57,16 @@ def monthly_plan(request: HttpRequest, indicator_id: int, payload: MonthlyIn) ->
     response={201: SkpDetailOut, **ERRORS},
     summary="Start a later year's SKP from this one",
 )
-def skp_copy(request: HttpRequest, skp_id: int, payload: CopyIn) -> Status:
+def skp_copy(request: HttpRequest, skp_id: int, payload: CopyIn) -> Status[Any]:
     account = request_account(request)
     source = get_skp_for(account, skp_id)
     skp = services.skp_copy_from(actor=account, source=source, year=payload.year)
     return Status(201, selectors.skp_detail(skp))
 
 
-def _hand_down_ids(account: Any, payload: HandDownIn) -> tuple[list[int], list[str], dict]:
+def _hand_down_ids(
+    account: Any, payload: HandDownIn
+) -> tuple[list[int], list[str], dict[int, str]]:
     """Ids for the service, NIPs that match nobody the caller sees, and id -> NIP for the
     answer (only for people the caller sees: the answer never reveals anyone else's NIP)."""
     nips = [normalise_nip(n) for n in payload.nips]

@@ -22,6 +22,7 @@ from kinerja.plans.models import (
     Aspek,
     Indicator,
     Intervention,
+    Lampiran,
     LampiranKind,
     PerilakuExpectation,
     Rhk,
@@ -31,6 +32,7 @@ from kinerja.plans.models import (
     SkpStatus,
     TargetKind,
 )
+from kinerja.plans.selectors import SubordinateSkp
 
 
 def _amount() -> Any:
@@ -202,7 +204,7 @@ class LampiranOut(Schema):
     skp_version: int
 
     @staticmethod
-    def resolve_skp_version(obj: Any) -> int:
+    def resolve_skp_version(obj: Lampiran) -> int:
         return obj.skp.version
 
 
@@ -435,19 +437,19 @@ class TeamSkpOut(Schema):
     skp: SkpBrief | None = Field(None, description="Their SKP of the year; null: none yet.")
 
     @staticmethod
-    def resolve_nip(obj: Any) -> str:
+    def resolve_nip(obj: SubordinateSkp) -> str:
         return obj.pegawai.nip
 
     @staticmethod
-    def resolve_name(obj: Any) -> str:
+    def resolve_name(obj: SubordinateSkp) -> str:
         return obj.pegawai.name
 
     @staticmethod
-    def resolve_full_name(obj: Any) -> str:
+    def resolve_full_name(obj: SubordinateSkp) -> str:
         return obj.pegawai.full_name
 
     @staticmethod
-    def resolve_position(obj: Any) -> dict[str, Any]:
+    def resolve_position(obj: SubordinateSkp) -> dict[str, Any]:
         return position_brief(obj.jabatan)
 
 
