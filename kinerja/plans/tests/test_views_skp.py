@@ -233,6 +233,13 @@ def test_htmx_save_swaps_in_the_new_skp_body(client_for, cast, plan):
     assert 'id="skp-body"' in body and "Notulen rapat" in body and "RHK saved." in body
 
 
+def test_form_page_without_htmx_posts_plainly(client_for, cast, plan):
+    skp = plan.skp["pegawai"]
+    client = client_for(cast.pegawai)
+    assert "hx-post" not in _text(client.get(reverse("skp_lampiran_add", args=[skp.pk])))
+    assert "hx-post" in _text(client.get(reverse("skp_lampiran_add", args=[skp.pk]), **HTMX))
+
+
 def test_stale_form_says_changed_meanwhile_and_keeps_the_text(client_for, cast, plan):
     skp = plan.skp["pegawai"]
     client = client_for(cast.pegawai)

@@ -115,11 +115,16 @@ def require(allowed: bool) -> None:
         raise Forbidden("forbidden", str(_lazy("You may not change this SKP.")))
 
 
-def pdf_url(skp: Skp) -> str:
+def optional_url(name: str, *args: Any) -> str:
+    """A page another area provides, or "" while it is not there."""
     try:
-        return reverse("skp_pdf", args=[skp.pk])
+        return reverse(name, args=args)
     except NoReverseMatch:
-        return f"/skp/{skp.pk}/dokumen.pdf"
+        return ""
+
+
+def pdf_url(skp: Skp) -> str:
+    return optional_url("skp_pdf", skp.pk) or f"/skp/{skp.pk}/dokumen.pdf"
 
 
 def get_lampiran_for(account: Account, pk: int) -> Lampiran:
@@ -198,6 +203,7 @@ def skp_context(
         "penilai_jabatan": penilai_jabatan,
         "problems": problems,
         "pdf_url": pdf_url(skp),
+        "monthly_url": optional_url("monthly_plan", skp.pk),
         "submit_form": forms.get("submit") or ActionForm(initial=version),
         "approve_form": forms.get("approve") or ActionForm(initial=version),
         "return_form": forms.get("return") or ReturnForm(initial=version),

@@ -90,7 +90,9 @@ def _form_page(
         "cancel": reverse("skp_detail", args=[skp.pk]) + (f"#{cancel}" if cancel else ""),
         **(extra or {}),
     }
-    partial = wants_partial(request)
+    # Inline (HTMX) forms swap the SKP's body in after saving; the form's own page (no
+    # JavaScript, or opened in a new tab) has no body to swap into and posts plainly.
+    partial = context["inline"] = wants_partial(request)
     response = render(
         request, "plans/_skp_form.html" if partial else "plans/skp_form.html", context
     )

@@ -19,7 +19,7 @@ from kinerja.people.selectors import definitive_assignment_on
 from kinerja.plans import services
 from kinerja.plans.forms import SkpFilterForm
 from kinerja.plans.selectors import awaiting_approval, skp_list
-from kinerja.plans.views_skp.common import load_skp, render_skp
+from kinerja.plans.views_skp.common import load_skp, optional_url, render_skp
 
 PAGE_SIZE = 25
 AWAITING_SHOWN = 20
@@ -39,6 +39,7 @@ def skp_index(request: HttpRequest) -> HttpResponse:
         context["can_open"] = current is not None and not any(
             s.jabatan_id == current.jabatan_id and s.year == today.year for s in own
         )
+        context["copy_url"] = optional_url("skp_copy") if own else ""
     if scope.is_atasan:
         waiting = list(awaiting_approval(user).order_by("submitted_at", "pk")[: AWAITING_SHOWN + 1])
         context["awaiting"] = waiting[:AWAITING_SHOWN]
