@@ -116,7 +116,9 @@ class RhkForm(PageForm):
             # A link to an RHK that is no longer offered (the supervisor opened a revision):
             # keep it visible so saving other changes does not silently drop it.
             options.append((_("Current link"), [(current, _("(no longer offered)"))]))
-        self.fields["link"].choices = options
+        link = self.fields["link"]
+        assert isinstance(link, forms.ChoiceField)
+        link.choices = options
         if not is_jpt:
             del self.fields["perspektif"]
 

@@ -76,8 +76,9 @@ def _form_page(
             if exc.code == "stale":
                 # Keep what was typed and carry the SKP's current version: saving again after
                 # reading the message applies it deliberately over the other change.
-                form.data = form.data.copy()
-                form.data["expected_version"] = str(Skp.objects.get(pk=skp.pk).version)
+                data = request.POST.copy()
+                data["expected_version"] = str(Skp.objects.get(pk=skp.pk).version)
+                form.data = data
         else:
             return done(request, skp, message, anchor)
     else:
