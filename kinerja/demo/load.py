@@ -33,6 +33,7 @@ from kinerja.core.audit import audit_record
 from kinerja.core.models import Instansi
 from kinerja.core.roles import Role
 from kinerja.demo.plan import DemoPlan, build_plan
+from kinerja.demo.plans import PlansPlan, build_plans
 from kinerja.org.models import Jabatan, Opd, UnitKerja
 from kinerja.org.rules import HoldingKind
 from kinerja.people.access import in_force_q
@@ -43,7 +44,17 @@ DEFAULT_NAME = "Pemerintah Kabupaten Lembah Hijau"
 DEFAULT_TIME_ZONE = "Asia/Makassar"
 DEMO_PASSWORD = "kinerja-demo"
 BATCH = 5000
-ROLE_ORDER = ("pegawai", "atasan", "admin_opd", "admin_bkpsdm", "pimpinan", "auditor", "plt", "plh")
+ROLE_ORDER = (
+    "pegawai",
+    "atasan",
+    "admin_opd",
+    "admin_bkpsdm",
+    "pimpinan",
+    "auditor",
+    "plt",
+    "plh",
+    "pegawai_tanpa_skp",
+)
 ROLE_LABELS = {
     "pegawai": "Pegawai",
     "atasan": "Atasan",
@@ -53,6 +64,7 @@ ROLE_LABELS = {
     "auditor": "Auditor",
     "plt": "Plt (acting, vacant post)",
     "plh": "Plh (acting, holder on leave)",
+    "pegawai_tanpa_skp": "Pegawai, no SKP yet (start from last year)",
 }
 
 
@@ -198,7 +210,9 @@ def reset_instansi(instansi: Instansi) -> dict[str, int]:
     it points to stays; the next `demo.load` record follows the old ones in the same chain.
     Rows of other apps that PROTECT an employee or a position (SKPs, logs...) stop the reset
     with a ProtectedError: the transaction rolls back and nothing is lost."""
-    deleted: dict[str, int] = {}
+    from kinerja.demo.plans_load import reset_plans  # it imports this module's helpers
+
+    deleted: dict[str, int] = reset_plans(instansi)  # plans and periods point at people and org
     deleted["role_grants"] = _delete(RoleGrant, instansi=instansi)
     deleted["accounts"] = _delete(Account, instansi=instansi)
     deleted["assignments"] = _delete(PositionAssignment, instansi=instansi)
@@ -212,7 +226,9 @@ def reset_instansi(instansi: Instansi) -> dict[str, int]:
     return deleted
 
 
-def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dict[str, int]:
+def _write(
+    plan: DemoPlan, instansi: Instansi, timings: dict[str, float], plans: PlansPlan | None = None
+) -> dict[str, int]:
     opd_ids = allocate_ids(Opd, len(plan.opds))
     unit_ids = allocate_ids(UnitKerja, len(plan.units))
     position_ids = allocate_ids(Jabatan, len(plan.positions))
@@ -394,6 +410,19 @@ def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dic
         for person in plan.featured.get(key, []):
             grants.append(RoleGrant(account_id=account_ids[person], instansi=instansi, role=role))
     RoleGrant.objects.bulk_create(grants)
+    plan_counts: dict[str, int] = {}
+    if plans is not None:  # after the people: SKPs point at them, their positions and OPDs
+        from kinerja.demo.plans_load import write_plans
+
+        plan_counts = write_plans(
+            plans,
+            plan,
+            instansi,
+            opd_ids=opd_ids,
+            position_ids=position_ids,
+            person_ids=person_ids,
+            timings=timings,
+        )
     return {
         "opd": len(opds),
         "units": len(units),
@@ -402,6 +431,7 @@ def _write(plan: DemoPlan, instansi: Instansi, timings: dict[str, float]) -> dic
         "assignments": len(assignments),
         "accounts": len(accounts),
         "role_grants": len(grants),
+        **plan_counts,
     }
 
 
@@ -453,7 +483,9 @@ def _load(
             employees=employees, seed=seed, today=today, sekda_jenis=sekda_jenis, taken_nips=taken
         ),
     )
-    counts = _timed(timings, "write", lambda: _write(plan, instansi, timings))
+    plans = _timed(timings, "plans_plan", lambda: build_plans(plan, seed=seed))
+    plan.featured.update(plans.featured)  # the log-in without an SKP yet
+    counts = _timed(timings, "write", lambda: _write(plan, instansi, timings, plans))
     logins = {
         role: [plan.people[i].nip for i in plan.featured.get(role, [])] for role in ROLE_ORDER
     }
