@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from kinerja.core.services import (
     performance_year_open,
@@ -20,7 +21,7 @@ from kinerja.core.services import (
     period_reopen,
 )
 from kinerja.people.models import Account
-from kinerja.people.schemas import ERRORS
+from kinerja.people.schemas import ERRORS, Pages
 from kinerja.web.periods import YearRow, calendar_for, get_month_for, get_year_for, year_row
 
 router = Router(tags=["periods"])
@@ -87,7 +88,8 @@ def _year_out(account: Account, year: int) -> dict[str, Any]:
 
 
 @router.get("/periods", response={200: list[PeriodYearOut], **ERRORS},
-            summary="Performance years of the caller's instansi, with their months")
+            summary="Performance years of the caller's instansi, newest first, with their months")
+@paginate(Pages)
 def periods_list(request: HttpRequest) -> list[dict[str, Any]]:
     account: Account = request.user  # type: ignore[assignment]
     return [_out(row) for row in calendar_for(account)]
