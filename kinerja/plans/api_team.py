@@ -32,6 +32,7 @@ HAND_DOWN_MESSAGES = {
     "skp_not_editable": _lazy("Their SKP is submitted or approved; it was left unchanged."),
     "skp_mirrored": _lazy("SKPs of this year are mirrored from BKN e-Kinerja."),
     "no_position": _lazy("They hold no definitive position in this year."),
+    "already_serves": _lazy("An RHK of theirs already serves this RHK."),
 }
 
 

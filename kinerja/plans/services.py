@@ -876,7 +876,21 @@ def rhk_hand_down(
             continue
         target = existing.get(pegawai_id)
         if target is not None and target.jabatan_id != member.jabatan.pk:
-            target = None  # an SKP for an old position; open one for the current position
+            # An SKP for an old position: close it as skp_create does after a mutation, then
+            # open one for the current position.
+            assignment = definitive_assignment_on(pegawai_id, on)
+            if assignment is not None:
+                start, _end = _skp_span(skp.year, assignment.start_date, assignment.end_date)
+                _close(actor, target, end_date=max(target.start_date,
+                                                   start - dt.timedelta(days=1)),
+                       reason="mutasi")
+                target = None
+            else:
+                results.append(HandDownResult(pegawai_id, None, "no_position"))
+                continue
+        if target is not None and target.rhk.filter(parent=rhk).exists():
+            results.append(HandDownResult(pegawai_id, None, "already_serves"))
+            continue
         if target is None:
             if period.skp_source != SkpSource.KINERJA:
                 results.append(HandDownResult(pegawai_id, None, "skp_mirrored"))

@@ -264,6 +264,7 @@ HAND_DOWN_MESSAGES = {
         "%(name)s: skipped, their SKP is %(status)s; it must be returned or revised first."
     ),
     "no_position": _lazy("%(name)s: skipped, no definitive position in %(year)s."),
+    "already_serves": _lazy("%(name)s: skipped, an RHK of theirs already serves this RHK."),
     "skp_mirrored": _lazy(
         "%(name)s: skipped, SKPs of %(year)s are mirrored from BKN e-Kinerja."
     ),

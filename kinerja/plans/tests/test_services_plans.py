@@ -125,12 +125,27 @@ def test_hand_down_to_several_subordinates(cast, plan):
         actor=cast.atasan, rhk=plan.rhk["atasan"], pegawai_ids=ids, text="Surat tertata")}
     assert results[cast.people["pegawai"].pk].code == "created"
     assert results[cast.people["pegawai2"].pk].code == "created"
-    assert results[cast.people["admin_opd"].pk].code == "skp_not_editable"
+    # Their submitted SKP already serves this RHK.
+    assert results[cast.people["admin_opd"].pk].code == "already_serves"
     assert results[cast.people["staf_kasi"].pk].code == "not_direct_subordinate"
     created = Rhk.objects.get(pk=results[cast.people["pegawai2"].pk].rhk_id)
     assert (created.parent, created.text, created.skp.status) == (
         plan.rhk["atasan"], "Surat tertata", SkpStatus.DRAFT)
     assert created.skp.pegawai == cast.people["pegawai2"]
+
+
+def test_hand_down_skips_a_submitted_skp(cast, plan):
+    services.skp_revise(actor=cast.atasan, skp=plan.skp["atasan"])
+    second = add_rhk(cast, "atasan", plan.skp["atasan"], "Kepegawaian tertib",
+                     parent=plan.rhk["sekretaris"])
+    approve(cast, "atasan", plan.skp["atasan"], "sekretaris")
+    skp = plan.skp["pegawai"]
+    add_rhk(cast, "pegawai", skp, "Arsip", parent=plan.rhk["atasan"])
+    services.skp_submit(actor=cast.pegawai, skp=skp)
+    result = services.rhk_hand_down(actor=cast.atasan, rhk=second,
+                                    pegawai_ids=[cast.people["pegawai"].pk])
+    assert result[0].code == "skp_not_editable"
+    assert not skp.rhk.filter(parent=second).exists()
 
 
 def test_hand_down_needs_an_approved_rhk_of_ones_own(cast, plan):
@@ -210,3 +225,38 @@ def test_approve_after_return_cycle_uses_current_penilai(cast, plan):
     add_rhk(cast, "pegawai", skp, "Arsip", parent=plan.rhk["atasan"])
     approve(cast, "pegawai", skp, "atasan")
     assert Skp.objects.get(pk=skp.pk).penilai == cast.people["atasan"]
+
+
+def test_hand_down_twice_does_not_duplicate(cast, plan):
+    ids = [cast.people["pegawai"].pk]
+    first = services.rhk_hand_down(actor=cast.atasan, rhk=plan.rhk["atasan"], pegawai_ids=ids)
+    again = services.rhk_hand_down(actor=cast.atasan, rhk=plan.rhk["atasan"], pegawai_ids=ids)
+    assert (first[0].code, again[0].code) == ("created", "already_serves")
+    assert plan.skp["pegawai"].rhk.filter(parent=plan.rhk["atasan"]).count() == 1
+
+
+def test_hand_down_after_a_mutation_closes_the_old_skp(cast, plan):
+    today = timezone.localdate()
+    # pegawai2 had an SKP as pengadministrasi under the kasubag; moved under the kasubag again
+    # but to another position (the kasubag still rates them).
+    old = services.skp_create(actor=cast.pegawai2, pegawai=cast.people["pegawai2"],
+                              year=plan.year)
+    from kinerja.org.models import Jabatan
+
+    other = Jabatan.objects.create(
+        instansi=cast.instansi, opd=cast.opds["dinkes"], unit=cast.units["umum"], code="ARSIP",
+        name="Arsiparis", jenis="pelaksana", kelas=6, supervisor=cast.positions["kasubag"],
+        path=cast.positions["kasubag"].path,
+    )
+    other.path = f"{cast.positions['kasubag'].path}{other.pk}/"
+    other.save()
+    assignment_add(actor=cast.admin_bkpsdm, pegawai=cast.people["pegawai2"], jabatan=other,
+                   start_date=today - dt.timedelta(days=10), movement="mutasi")
+    result = services.rhk_hand_down(actor=cast.atasan, rhk=plan.rhk["atasan"],
+                                    pegawai_ids=[cast.people["pegawai2"].pk])
+    assert result[0].code == "created"
+    old.refresh_from_db()
+    assert old.status == SkpStatus.CLOSED
+    open_skps = Skp.objects.filter(pegawai=cast.people["pegawai2"], year=plan.year).exclude(
+        status=SkpStatus.CLOSED)
+    assert [s.jabatan for s in open_skps] == [other]

@@ -178,7 +178,7 @@ def test_hand_down_creates_linked_rhks_and_reports_who_was_skipped(cast, plan, c
         assert f"{person.full_name}: RHK added to their draft SKP." in body
     # The submitted SKP is left alone, and said so.
     assert not Rhk.objects.filter(skp__pegawai=admin_opd, text="Arsip surat tertata").exists()
-    assert f"{admin_opd.full_name}: skipped, their SKP is Submitted" in body
+    assert f"{admin_opd.full_name}: skipped, an RHK of theirs already serves this RHK." in body
     # Someone outside the team: reported by number, their name is not the atasan's to see.
     staf_kasi = cast.people["staf_kasi"]
     assert f"Employee #{staf_kasi.pk}: skipped, not your direct subordinate." in body
