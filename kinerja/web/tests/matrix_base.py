@@ -56,6 +56,9 @@ class Row:
     body: dict[str, Any] | None = None
     multipart: bool = False
     xfail: str = ""
+    # The content type a successful API answer has (a document download is not JSON; errors
+    # always are).
+    content_type: str = "application/json"
 
     @property
     def is_api(self) -> bool:

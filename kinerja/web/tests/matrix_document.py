@@ -29,9 +29,8 @@ TARGETS: dict[str, Callable[..., str]] = {"skpdoc": _skp}
 ROWS: list[Row] = [
     Row("GET", "/skp/<int:pk>/dokumen.pdf", page(200, outsider=404), target="skpdoc:pegawai"),
     Row("GET", "/skp/<int:pk>/dokumen.pdf", page(404), target="skpdoc:foreign"),
-    # The matrix's call() requires a JSON body from every API answer; a PDF is not one. The
-    # expectations are right (kinerja/plans/tests/test_document.py checks them directly).
+    # A successful answer is the PDF itself; refusals are the JSON error shape.
     Row("GET", f"{API}/skp/{{skp_id}}/pdf", api(200, outsider=404), target="skpdoc:pegawai",
-        xfail="the matrix asserts a JSON Content-Type on every API answer; this one is a PDF"),
+        content_type="application/pdf"),
     Row("GET", f"{API}/skp/{{skp_id}}/pdf", api(404), target="skpdoc:foreign"),
 ]

@@ -285,7 +285,8 @@ def call(row: Row, world: World, actor: str) -> Any:
         else:
             response = method(url)
         # Whatever the status, the API answers JSON, and errors in the one shape.
-        assert response["Content-Type"].startswith("application/json"), (actor, url)
+        expected_type = row.content_type if response.status_code < 400 else "application/json"
+        assert response["Content-Type"].startswith(expected_type), (actor, url)
         if response.status_code >= 400:
             assert set(response.json()["error"]) >= {"code", "message"}, (actor, url)
     else:
