@@ -18,7 +18,7 @@ from kinerja.core.models import AuditRecord
 from kinerja.org.models import Jabatan
 from kinerja.people.access import Action, pegawai_visible_to, scope_for, today_in
 from kinerja.people.models import Account, Pegawai
-from kinerja.people.selectors import atasan_of
+from kinerja.people.selectors import AtasanView, atasan_of
 from kinerja.plans.models import (
     Iku,
     Indicator,
@@ -154,6 +154,16 @@ class LinkChoices:
     is_opd_head: bool
 
 
+def is_penilai(account: Account, skp: Skp, found: AtasanView | None) -> bool:
+    """Whether the account approves or returns this SKP: the employee's pejabat penilai as
+    resolved (`found`, from people.selectors.atasan_of today), or admin BKPSDM standing in for
+    the kepala daerah when nobody in the system rates the employee."""
+    if found is not None:
+        return account.pegawai_id is not None and found.pegawai.pk == account.pegawai_id
+    scope = scope_for(account)
+    return scope.instansi_id == skp.instansi_id and scope.writes_whole_instansi
+
+
 def is_opd_head(jabatan: Jabatan) -> bool:
     """The head of an OPD: a position with no supervisor, or whose supervisor sits in another
     OPD (a kepala dinas under the Sekda). Their SKP hangs from the OPD's IKU."""
@@ -230,13 +240,15 @@ def perjanjian_of(opd_id: int, year: int) -> PerjanjianKinerja | None:
 
 
 def awaiting_approval(account: Account) -> QuerySet[Skp]:
-    """Submitted SKPs of the account's subordinates (the approver checks each on action)."""
+    """Submitted SKPs waiting for the account's decision."""
     scope = scope_for(account)
     if scope.pegawai_id is None:
         return Skp.objects.none()
+    # Submitted to this person as pejabat penilai (resolved at submission; the approver is
+    # checked again on action, in case the line changed since).
     return (
         skp_visible_to(account)
-        .filter(status=SkpStatus.SUBMITTED)
+        .filter(status=SkpStatus.SUBMITTED, penilai_id=scope.pegawai_id)
         .filter(~Q(pegawai_id=scope.pegawai_id))
         .select_related("pegawai", "jabatan")
     )

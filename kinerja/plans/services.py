@@ -33,7 +33,7 @@ from kinerja.core.errors import ApplicationError, Conflict, Forbidden
 from kinerja.core.models import SkpSource
 from kinerja.core.selectors import require_month_open, require_year_open
 from kinerja.org.models import Jabatan
-from kinerja.people.access import scope_for, today_in
+from kinerja.people.access import today_in
 from kinerja.people.models import Account, Pegawai
 from kinerja.people.selectors import atasan_of, definitive_assignment_on
 from kinerja.plans import rules
@@ -49,7 +49,7 @@ from kinerja.plans.models import (
     Skp,
     SkpStatus,
 )
-from kinerja.plans.selectors import SKP_OBJECT, is_opd_head
+from kinerja.plans.selectors import SKP_OBJECT, is_opd_head, is_penilai
 
 SKP_FIELDS = ("status", "start_date", "end_date", "form", "approach", "penilai", "return_note")
 RHK_FIELDS = ("kind", "text", "perspektif", "parent", "intervention", "iku", "order")
@@ -135,14 +135,7 @@ def _require_content_editable(actor: Account, skp: Skp) -> None:
 
 
 def _is_penilai(actor: Account, skp: Skp) -> bool:
-    """The actor is the employee's pejabat penilai today, or admin BKPSDM standing in for the
-    kepala daerah when nobody in the system rates the employee."""
-    on = today_in(actor)
-    found = atasan_of(skp.pegawai, on)
-    if found is not None:
-        return actor.pegawai_id is not None and found.pegawai.pk == actor.pegawai_id
-    scope = scope_for(actor)
-    return scope.instansi_id == skp.instansi_id and scope.writes_whole_instansi
+    return is_penilai(actor, skp, atasan_of(skp.pegawai, today_in(actor)))
 
 
 def _require_penilai(actor: Account, skp: Skp) -> None:

@@ -104,8 +104,11 @@ def test_missing_column_fails_the_file(cast, year):
     from kinerja.core.errors import ApplicationError
 
     with pytest.raises(ApplicationError) as exc:
-        goals_import(actor=cast.admin_bkpsdm, upload=workbook([("DINKES", year, "SS1", "x", "I")], header=COLUMNS[:5]),
-                     file_name="pk.xlsx")
+        goals_import(
+            actor=cast.admin_bkpsdm,
+            upload=workbook([("DINKES", year, "SS1", "x", "I")], header=COLUMNS[:5]),
+            file_name="pk.xlsx",
+        )
     assert exc.value.code == "missing_columns"
 
 

@@ -20,13 +20,19 @@ from django.utils.translation import gettext_lazy as _lazy
 from kinerja.core.errors import Forbidden, NotFound
 from kinerja.core.http import wants_partial
 from kinerja.core.models import AuditRecord, SkpSource
-from kinerja.people.access import request_account, scope_for, today_in
+from kinerja.people.access import request_account, today_in
 from kinerja.people.models import Account, Pegawai
 from kinerja.people.selectors import AtasanView, atasan_of
 from kinerja.plans import rules, services
 from kinerja.plans.forms import ActionForm, ReturnForm, ReviseForm
 from kinerja.plans.models import Lampiran, LampiranKind, Rhk, RhkKind, Skp, SkpStatus
-from kinerja.plans.selectors import get_skp_for, skp_detail, skp_history, skp_visible_to
+from kinerja.plans.selectors import (
+    get_skp_for,
+    is_penilai,
+    skp_detail,
+    skp_history,
+    skp_visible_to,
+)
 
 # What each audit action of an SKP means to the people reading its history.
 HISTORY_LABELS = {
@@ -68,15 +74,6 @@ class SkpRole:
     @property
     def any_action(self) -> bool:
         return self.can_submit or self.can_decide or self.can_revise
-
-
-def is_penilai(account: Account, skp: Skp, found: AtasanView | None) -> bool:
-    """Mirrors services._is_penilai: the pejabat penilai resolved today, or admin BKPSDM
-    standing in for the kepala daerah when nobody in the system rates the employee."""
-    if found is not None:
-        return account.pegawai_id is not None and found.pegawai.pk == account.pegawai_id
-    scope = scope_for(account)
-    return scope.instansi_id == skp.instansi_id and scope.writes_whole_instansi
 
 
 def role_of(account: Account, skp: Skp, found: AtasanView | None) -> SkpRole:
