@@ -1681,7 +1681,7 @@ class IndicatorPlan:
     target_text: str
     unit: str
     order: int
-    monthly: bool  # has a monthly plan (kuantitas with a number, SKP past draft)
+    monthly: bool  # has a monthly plan (kuantitas with a number, SKP approved)
 
 
 @dataclass(slots=True)
@@ -2241,7 +2241,7 @@ class PlansPlanner:
                 target_text,
                 unit,
                 order,
-                aspek == "kuantitas" and kind == "angka" and skp.status != DRAFT,
+                aspek == "kuantitas" and kind == "angka" and skp.status == APPROVED,
             )
         )
 
