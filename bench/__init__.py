@@ -19,9 +19,9 @@ class Benchmark:
 
 
 def registry() -> dict[str, Benchmark]:
-    from bench import import_employees
+    from bench import import_employees, pohon_kinerja, rhk_write
 
-    benchmarks = [import_employees.BENCHMARK]
+    benchmarks = [import_employees.BENCHMARK, pohon_kinerja.BENCHMARK, rhk_write.BENCHMARK]
     return {b.name: b for b in benchmarks}
 
 
