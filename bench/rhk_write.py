@@ -15,6 +15,11 @@ each a personal access token. Then:
             version bump, audit record (requests/s);
   baseline  POST /bench/bare-rhk/{id} on the same server and middleware: one JSON body, one
             Rhk.objects.create() into the same table, no auth, scope, lock or audit (requests/s).
+Then ours again (drift check); the summary's ours is the mean of the two ours runs.
+
+Environment: BENCH_DURATION seconds per run (10), BENCH_PORT (8173), BENCH_WORKERS granian
+processes (1), BENCH_PREPARE=1 for a what-if with psycopg prepared statements (not the project's
+settings). --rows is ignored.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ BENCH_DB = "kinerja_bench_rhk"
 PORT = int(os.environ.get("BENCH_PORT", "8173"))
 DURATION = float(os.environ.get("BENCH_DURATION", "10"))
 THREADS = 4  # granian blocking threads; the pool holds up to DB_POOL_MAX (8) connections
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))  # granian worker processes
 WRITERS = ("pegawai", "pegawai2", "admin_opd")  # pelaksana under the kasubag, one SKP each
 BARE_PATH = "bench/bare-rhk/<int:skp_id>"
 
@@ -74,10 +80,24 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
+def _maybe_prepare() -> str:
+    """BENCH_PREPARE=1: a what-if, psycopg server-side binding with prepared statements (the
+    plan of a repeated query is made once per connection), in the client and the server."""
+    if os.environ.get("BENCH_PREPARE") != "1":
+        return "client-side binding, no prepared statements (the project's settings)"
+    from django.db import connections
+
+    options = connections["default"].settings_dict.setdefault("OPTIONS", {})
+    options["server_side_binding"] = True
+    options["prepare_threshold"] = 2
+    return "WHAT-IF BENCH_PREPARE=1: server-side binding, prepared statements from the 2nd run"
+
+
 def server_app() -> Any:
     """granian --factory target: the product WSGI app with this module as its URLconf."""
     warnings.filterwarnings("ignore", message="No directory at")
     setup_django()
+    _maybe_prepare()
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
 
@@ -177,16 +197,22 @@ def _in_process(world: dict[str, Any]) -> int:
     profile.disable()
     print(f"ours, in process (django.test.Client, no server): {per_ours * 1000:.1f} ms per "
           f"POST; cProfile of 200 POSTs:")
-    for title, key, restrict in [("project functions by cumulative time", "cumulative",
-                                  ("kinerja/", 22)),
-                                 ("all functions by own time", "tottime", (14,))]:
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats(key).print_stats(*restrict)
-        lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
-        start_at = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls"))
-        print(f"  {title}:")
-        for ln in lines[start_at:]:
-            print("  " + ln.replace(str(Path.cwd()) + "/", "")[:150])
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    layers: dict[str, float] = {}
+    for (filename, _, function), (_, _, tottime, _, _) in stats.items():
+        layer = next((name for key, name in LAYERS if key in filename or key == function),
+                     "other (stdlib, builtins)")
+        layers[layer] = layers.get(layer, 0.0) + tottime
+    total_own = sum(layers.values())
+    print("  own time by layer: " + ", ".join(
+        f"{k} {v / total_own:.0%}" for k, v in sorted(layers.items(), key=lambda i: -i[1])))
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats("kinerja/", 16)
+    lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
+    start_at = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls"))
+    print("  project functions by cumulative time:")
+    for ln in lines[start_at:]:
+        print("  " + ln.replace(str(Path.cwd()) + "/", "")[:150])
     return count
 
 
@@ -260,6 +286,7 @@ def run(rows: int | None) -> None:
     os.environ["SECURE_SSL_REDIRECT"] = "false"
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
     setup_django()
+    binding = _maybe_prepare()
     from django.core.management import call_command
     from django.db import connection
 
@@ -272,6 +299,7 @@ def run(rows: int | None) -> None:
     print(f"database: PostgreSQL {pg_version} at {url.rsplit('@', 1)[-1]}")
     print(f"machine: {os.cpu_count()} cpus, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.2f}")
+    print(f"database access: {binding}")
     world = _prepare()
     queries = _in_process(world)
     connection.close()
@@ -280,10 +308,10 @@ def run(rows: int | None) -> None:
            "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     granian = Path(sys.executable).parent / "granian"
     command = [str(granian), "--interface", "wsgi", "--factory", f"{__name__}:server_app",
-               "--host", "127.0.0.1", "--port", str(PORT), "--workers", "1",
+               "--host", "127.0.0.1", "--port", str(PORT), "--workers", str(WORKERS),
                "--blocking-threads", str(THREADS), "--no-ws", "--no-access-log",
                "--log-level", "warning"]
-    print(f"server: granian WSGI, 1 worker, {THREADS} blocking threads, port {PORT}, "
+    print(f"server: granian WSGI, {WORKERS} worker(s), {THREADS} blocking threads, port {PORT}, "
           f"psycopg pool (DB_POOL_MAX {os.environ.get('DB_POOL_MAX', '8')})")
     proc = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"])
     try:
@@ -303,6 +331,18 @@ def run(rows: int | None) -> None:
           f"{queries} queries per ours POST vs 1 INSERT for the baseline")
     print(f"ours runs: {ours:.0f} and {ours2:.0f} requests/s; summary uses the mean")
     print(summary_line(NAME, (ours + ours2) / 2, baseline, "requests/s"))
+
+
+LAYERS = [
+    ("psycopg", "psycopg (waiting on PostgreSQL, sending)"),
+    ("django/db/models", "Django ORM (building SQL, model instances)"),
+    ("django/db/backends", "Django DB backend"),
+    ("ninja", "django-ninja"),
+    ("pydantic", "pydantic"),
+    ("axes", "django-axes"),
+    ("django/", "Django (request, middleware, other)"),
+    ("kinerja/", "kinerja"),
+]
 
 
 BENCHMARK = Benchmark(NAME, "POST an RHK through the API (granian) vs a bare ORM insert", run)
