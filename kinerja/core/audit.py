@@ -132,8 +132,13 @@ def _locked_head(instansi: Instansi | int) -> tuple[int, AuditChainHead]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit records are written inside the service's transaction")
     instansi_id = instansi if isinstance(instansi, int) else instansi.pk
-    AuditChainHead.objects.get_or_create(instansi_id=instansi_id)
-    return instansi_id, AuditChainHead.objects.select_for_update().get(instansi_id=instansi_id)
+    # One query on every audited write; the head is created once per instansi (a concurrent
+    # creator is absorbed by get_or_create's unique key), then read under the lock.
+    head = AuditChainHead.objects.select_for_update().filter(instansi_id=instansi_id).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(instansi_id=instansi_id)
+        head = AuditChainHead.objects.select_for_update().get(instansi_id=instansi_id)
+    return instansi_id, head
 
 
 def audit_record_many(

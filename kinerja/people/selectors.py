@@ -92,7 +92,7 @@ class AtasanView:
 
 
 def atasan_of(pegawai: Pegawai, on: dt.date) -> AtasanView | None:
-    """The pejabat penilai kinerja of a person on a date (at most four queries)."""
+    """The pejabat penilai kinerja of a person on a date (at most three queries)."""
     own = definitive_assignment_on(pegawai.pk, on)
     if own is None:
         return None
@@ -105,9 +105,16 @@ def atasan_of(pegawai: Pegawai, on: dt.date) -> AtasanView | None:
     )
     if resolved is None:
         return None
-    person = Pegawai.objects.get(pk=resolved.person_id)
-    jabatan = Jabatan.objects.select_related("opd").get(pk=resolved.position_id)
-    return AtasanView(resolved, person, jabatan)
+    # The holding that resolved it carries both the person and the position: one query.
+    holding = (
+        PositionAssignment.objects.filter(
+            pegawai_id=resolved.person_id, jabatan_id=resolved.position_id
+        )
+        .select_related("pegawai", "jabatan", "jabatan__opd")
+        .first()
+    )
+    assert holding is not None, "resolve_atasan only returns people holding the position"
+    return AtasanView(resolved, holding.pegawai, holding.jabatan)
 
 
 @dataclass(frozen=True)
