@@ -43,7 +43,7 @@ from kinerja.plans.goals.selectors import (
     perjanjian_list,
 )
 from kinerja.plans.goals.tree import GoalTree, RhkNode, goal_tree
-from kinerja.plans.models import Iku, PerjanjianKinerja, Rhk, SasaranStrategis
+from kinerja.plans.models import Iku, PerjanjianKinerja, SasaranStrategis
 
 router = Router(tags=["sasaran"])
 
@@ -194,18 +194,14 @@ def goals_import_create(
 # --- Tree ---------------------------------------------------------------------------------
 
 
-def _rhk_out(node: RhkNode) -> dict[str, Any]:
-    return {**_rhk_fields(node.rhk), "individual": node.is_individual,
-            "children": [_rhk_out(child) for child in node.children]}
-
-
-def _rhk_fields(rhk: Rhk) -> dict[str, Any]:
-    skp = rhk.skp
+def _rhk_out(node: RhkNode, *, children: bool = True) -> dict[str, Any]:
     return {
-        "id": rhk.pk, "text": rhk.text, "kind": rhk.kind, "skp_id": skp.pk,
-        "skp_status": skp.status,
-        "owner": {"nip": skp.pegawai.nip, "name": skp.pegawai.name,
-                  "jabatan": skp.jabatan.name, "jenis": skp.jabatan.jenis},
+        "id": node.id, "text": node.text, "kind": node.kind, "skp_id": node.skp_id,
+        "skp_status": node.skp_status,
+        "owner": {"nip": node.owner_nip, "name": node.owner_name,
+                  "jabatan": node.jabatan_name, "jenis": node.jabatan_jenis},
+        "individual": node.is_individual,
+        "children": [_rhk_out(child) for child in node.children] if children else [],
     }
 
 
@@ -221,10 +217,8 @@ def _tree_out(tree: GoalTree) -> dict[str, Any]:
              "children": [_rhk_out(child) for child in root.children]}
             for root in tree.roots
         ],
-        "orphans": [
-            {**_rhk_fields(rhk), "individual": RhkNode(rhk).is_individual, "children": []}
-            for rhk in tree.orphans
-        ],
+        # An orphan is listed alone (RHKs serving it, if any, are not the cascade of an IKU).
+        "orphans": [_rhk_out(node, children=False) for node in tree.orphans],
     }
 
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("sasaran/iku/<int:pk>/hapus/", views.iku_delete, name="goals_iku_delete"),
     path("sasaran/iku/<int:pk>/realisasi/", views.iku_realisation, name="goals_iku_realisation"),
     path("pohon-kinerja/", views.tree, name="tree"),
+    path("pohon-kinerja/rhk/<int:pk>/", views.tree_rhk, name="tree_rhk"),
 ]

@@ -40,7 +40,8 @@ from kinerja.plans.goals.selectors import (
     may_change_goals,
     may_import_goals,
 )
-from kinerja.plans.goals.tree import goal_tree
+from kinerja.plans.goals.tree import PAGE_ORPHANS, children_of, goal_tree, node_url_prefix
+from kinerja.plans.models import Rhk
 
 QUARTERS = [(1, "TW I"), (2, "TW II"), (3, "TW III"), (4, "TW IV")]
 
@@ -334,6 +335,27 @@ def goals_template(request: HttpRequest) -> HttpResponse:
 def tree(request: HttpRequest) -> HttpResponse:
     account = request_account(request)
     form, opd, year = _chosen(request, account)
-    context = {"form": form, "opd": opd, "year": year,
-               "tree": goal_tree(opd, year) if opd is not None else None}
+    tree = goal_tree(opd, year) if opd is not None else None
+    all_orphans = request.GET.get("yatim") == "semua"
+    context = {"form": form, "opd": opd, "year": year, "tree": tree,
+               "node_url": node_url_prefix(),
+               "orphans": (tree.orphans if all_orphans else tree.shown_orphans(PAGE_ORPHANS))
+               if tree is not None else []}
     return _render(request, "plans/tree.html", "plans/_tree_panel.html", context)
+
+
+@login_required
+@require_GET
+def tree_rhk(request: HttpRequest, pk: int) -> HttpResponse:
+    """One RHK of the tree and the RHKs serving it (one level): the partial an opened node of
+    /pohon-kinerja/ fetches (HTMX), or a page of its own without JavaScript. Same reading
+    scope as the tree (the OPDs of the instansi); 404 outside it."""
+    account = request_account(request)
+    subtree = children_of(Rhk.objects.filter(skp__opd__in=opd_visible_to(account)), pk)
+    if subtree is None:
+        raise Http404
+    context: dict[str, Any] = {"subtree": subtree, "children": subtree.children,
+                               "node_url": node_url_prefix()}
+    if not wants_partial(request):
+        context["opd"] = Opd.objects.filter(pk=subtree.opd_id).first()
+    return _render(request, "plans/tree_rhk.html", "plans/_tree_children.html", context)

@@ -20,9 +20,11 @@ def test_plan_cast_tree_reaches_the_kasubag_but_no_individual(plan, cast):
     [root] = tree.roots
     assert root.iku == plan.iku
     [kadis] = root.children
-    assert kadis.rhk == plan.rhk["kadis"]
-    assert kadis.children[0].rhk == plan.rhk["sekretaris"]
-    assert kadis.children[0].children[0].rhk == plan.rhk["atasan"]
+    assert kadis.id == plan.rhk["kadis"].pk
+    assert kadis.text == plan.rhk["kadis"].text
+    assert kadis.owner_nip == cast.people["kadis"].nip
+    assert kadis.children[0].id == plan.rhk["sekretaris"].pk
+    assert kadis.children[0].children[0].id == plan.rhk["atasan"].pk
     # kadis > sekretaris > kasubag: no pelaksana or fungsional RHK yet.
     assert not root.covered and tree.coverage == 0
     assert tree.orphans == []
@@ -34,7 +36,7 @@ def test_approved_pelaksana_rhk_covers_the_iku(plan, cast):
                   intervention="langsung")
     tree = goal_tree(cast.opds["dinkes"], plan.year)
     # Still a draft: shown in the tree, not counted.
-    assert rhk.pk in {n.rhk.pk for n in tree.roots[0].children[0].children[0].children[0]
+    assert rhk.pk in {n.id for n in tree.roots[0].children[0].children[0].children[0]
                       .children}
     assert tree.coverage == 0
     approve(cast, "pegawai", plan.skp["pegawai"], "atasan")
@@ -46,7 +48,7 @@ def test_unlinked_rhk_utama_is_an_orphan_unless_its_skp_is_closed(plan, cast):
     rhk = add_rhk(cast, "pegawai", plan.skp["pegawai"], "Arsip")
     tree = goal_tree(cast.opds["dinkes"], plan.year)
     assert [o.pk for o in tree.orphans] == [rhk.pk]
-    assert tree.orphans[0].skp.pegawai == cast.people["pegawai"]
+    assert tree.orphans[0].owner_nip == cast.people["pegawai"].nip
     Skp.objects.filter(pk=plan.skp["pegawai"].pk).update(status=SkpStatus.CLOSED)
     assert goal_tree(cast.opds["dinkes"], plan.year).orphans == []
 
@@ -115,8 +117,86 @@ def test_tree_queries_do_not_grow_with_the_opd(cast, size, django_assert_max_num
     with django_assert_max_num_queries(12):
         response = client.get(f"/pohon-kinerja/?opd={opd.pk}&tahun={year}")
     assert response.status_code == 200
+    # 10 people: the whole tree (IKU and head open, the admins are leaves). 1,000: the IKU,
+    # head, 10 administrators and 100 pengawas fit in PAGE_NODES, their 889 staff do not: the
+    # pengawas' nodes are closed and fetch their children when opened.
     assert response.content.count(b"<details") == {10: 2, 1000: 112}[size]
+    assert response.content.count(b'hx-trigger="toggle once"') == {10: 0, 1000: 100}[size]
+    assert response.content.count(b'class="pohon-text"') == {10: 10, 1000: 111}[size]
     with django_assert_max_num_queries(8):
         api = client.get(f"/api/v1/goals/tree?opd_id={opd.pk}&year={year}")
     assert api.status_code == 200
     assert api.json()["node_count"] == size + 1
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_opening_a_node_fetches_its_children_in_bounded_queries(
+        cast, size, django_assert_max_num_queries, client_for):
+    year = 2031
+    opd = build_opd(cast, size, year)
+    tree = goal_tree(opd, year)
+    head = tree.roots[0].children[0]
+    admin = head.children[0]
+    client = client_for(cast.pimpinan)
+    client.get("/")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/pohon-kinerja/rhk/{admin.id}/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.count('class="pohon-text"') == len(admin.children)
+    for child in admin.children:
+        assert child.text in html
+    # Pengawas with staff under them open lazily in turn, with the count shown.
+    assert html.count('hx-trigger="toggle once"') == sum(1 for c in admin.children
+                                                          if c.children)
+
+
+def test_node_page_works_without_javascript(plan, cast, client_for):
+    client = client_for(cast.pegawai)
+    response = client.get(f"/pohon-kinerja/rhk/{plan.rhk['sekretaris'].pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" in html
+    assert plan.rhk["sekretaris"].text in html and plan.rhk["atasan"].text in html
+    # Back to the tree and up to the RHK it serves.
+    assert f"/pohon-kinerja/rhk/{plan.rhk['kadis'].pk}/" in html
+    assert f"/pohon-kinerja/?opd={cast.opds['dinkes'].pk}" in html
+    # The kasubag's RHK has no RHK under it yet.
+    leaf = client.get(f"/pohon-kinerja/rhk/{plan.rhk['atasan'].pk}/", HTTP_HX_REQUEST="true")
+    assert "No RHK of this OPD and year serves it yet." in leaf.content.decode()
+
+
+def test_lazy_children_follow_the_tree_scope(plan, cast, client_for):
+    """Only children in the same OPD and year, as in goal_tree; counts agree with the tree."""
+    tree = goal_tree(cast.opds["dinkes"], plan.year)
+    kadis = tree.roots[0].children[0]
+    response = client_for(cast.kadis).get(f"/pohon-kinerja/rhk/{kadis.id}/",
+                                          HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="pohon-text"') == len(kadis.children)
+
+
+def test_another_instansi_rhk_is_not_found(plan, cast, client_for):
+    from kinerja.testing import build_cast
+
+    other = build_cast("kab-lain")
+    client = client_for(other.pimpinan)
+    response = client.get(f"/pohon-kinerja/rhk/{plan.rhk['kadis'].pk}/")
+    assert response.status_code == 404
+
+
+def test_orphans_beyond_the_page_limit_are_behind_a_link(plan, cast, client_for, monkeypatch):
+    from kinerja.plans.goals import tree as tree_module
+
+    monkeypatch.setattr(tree_module, "PAGE_ORPHANS", 1)
+    monkeypatch.setattr("kinerja.plans.views_goals.PAGE_ORPHANS", 1)
+    for text in ("Arsip", "Surat"):
+        add_rhk(cast, "pegawai", plan.skp["pegawai"], text)
+    client = client_for(cast.pegawai)
+    url = f"/pohon-kinerja/?opd={cast.opds['dinkes'].pk}&tahun={plan.year}"
+    html = client.get(url).content.decode()
+    assert html.count('class="pohon-text"') == 3 + 1  # kadis > sekretaris > kasubag, 1 orphan
+    assert "yatim=semua" in html
+    html = client.get(url + "&yatim=semua").content.decode()
+    assert html.count('class="pohon-text"') == 3 + 2
