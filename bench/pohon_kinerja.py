@@ -7,11 +7,16 @@ pengawas (N/10) and staff (pelaksana, the rest), each with an SKP of the year (9
 the rest drafts) and 3 RHKs. The head's RHKs hang from the 3 IKUs of the OPD's Perjanjian
 Kinerja; every other RHK serves one of its supervisor's RHKs (round robin), except the third RHK
 of every 20th staff member, left unlinked (an orphan). Then measures, median of 5 runs each:
-  ours      goal_tree(opd, year) plus rendering the panel of /pohon-kinerja/
-            (plans/_tree_panel.html, every node), in nodes/s;
+  ours      goal_tree(opd, year) plus rendering the panel of /pohon-kinerja/ as the page does
+            (plans/_tree_panel.html: the IKUs and the levels that fit in PAGE_NODES, the
+            deeper ones left to open on demand; up to PAGE_ORPHANS orphans), in tree nodes/s;
   baseline  one cursor.execute of the SELECT that fetches the same rows (rhk id, parent, iku,
             SKP status, jabatan jenis, pegawai name) in the same order, building nothing, rows/s.
-Also prints goal_tree's query count (CaptureQueriesContext) and the split build/render.
+Also prints goal_tree's query count (CaptureQueriesContext), the split build/render, a cProfile
+by layer, and three side measures: the whole tree rendered by the same flat loop (no level
+limit: what rendering everything would cost), opening one node (children_of + its partial, as
+GET /pohon-kinerja/rhk/<pk>/ does) and the API's body (GET /api/v1/goals/tree: the nested dicts
+validated by TreeOut and dumped to JSON).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ RHK_PER_PERSON = 3
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432"
 BENCH_DB = "kinerja_bench_tree"
 YEAR = 2031
+SHOWN = 'class="pohon-text"'  # one per RHK rendered
 
 
 def prepare_database(db_name: str, name: str) -> str:
@@ -166,7 +172,7 @@ def _profile(opd: Any) -> None:
     profile.disable()
     render = cProfile.Profile()
     render.enable()
-    render_to_string("plans/_tree_panel.html", {"tree": tree})
+    render_to_string("plans/_tree_panel.html", _panel_context(tree))
     render.disable()
     for label, prof in [("goal_tree", profile), ("render", render)]:
         stats = pstats.Stats(prof).stats  # type: ignore[attr-defined]
@@ -180,35 +186,63 @@ def _profile(opd: Any) -> None:
               f"profiled): " + ", ".join(f"{k} {v / total:.0%}" for k, v in parts))
 
 
-def _what_if(opd: Any) -> None:
-    """What the tree's RHK query costs with tuples instead of 4 model instances per row (the
-    columns the tree and its templates use): a bound for a leaner goal_tree."""
+def _panel_context(tree: Any, budget: int | None = None) -> dict[str, Any]:
+    """The context /pohon-kinerja/ gives its panel; `budget` overrides PAGE_NODES."""
+    from kinerja.plans.goals.tree import node_url_prefix
+
+    if budget is None:
+        return {"tree": tree, "orphans": tree.shown_orphans(), "node_url": node_url_prefix()}
+
+    class Whole:  # the same tree with tokens() unbounded
+        def __getattr__(self, name: str) -> Any:
+            return getattr(tree, name)
+
+        def tokens(self) -> Any:
+            return tree.tokens(budget)
+
+    return {"tree": Whole(), "orphans": tree.orphans, "node_url": node_url_prefix()}
+
+
+def _median_ms(work: Any) -> tuple[float, Any]:
+    runs, result = [], None
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        result = work()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs) * 1000, result
+
+
+def _side_measures(opd: Any, tree: Any) -> None:
+    """The whole tree through the page's flat loop, opening one node, and the API's body."""
+    from django.template.loader import render_to_string
+
+    from kinerja.plans.api_goals import _tree_out
+    from kinerja.plans.goals.schemas import TreeOut
+    from kinerja.plans.goals.tree import children_of
     from kinerja.plans.models import Rhk
 
-    qs = (Rhk.objects.filter(skp__opd=opd, skp__year=YEAR)
-          .order_by("skp__pegawai__name", "skp_id", "kind", "order", "pk"))
-    times = {}
-    for label, build in [
-        ("select_related (as goal_tree)",
-         lambda: list(qs.select_related("skp", "skp__pegawai", "skp__jabatan"))),
-        ("the same with .only() the columns the tree and templates use",
-         lambda: list(qs.select_related("skp", "skp__pegawai", "skp__jabatan").only(
-             "id", "skp_id", "parent_id", "iku_id", "kind", "text", "order", "skp__status",
-             "skp__pegawai_id", "skp__jabatan_id", "skp__jabatan__jenis", "skp__jabatan__name",
-             "skp__pegawai__name"))),
-        ("values_list of the 9 columns used",
-         lambda: list(qs.values_list("id", "parent_id", "iku_id", "kind", "text", "skp__status",
-                                     "skp__jabatan__jenis", "skp__jabatan__name",
-                                     "skp__pegawai__name"))),
-    ]:
-        runs = []
-        for _ in range(RUNS):
-            t0 = time.perf_counter()
-            build()
-            runs.append(time.perf_counter() - t0)
-        times[label] = statistics.median(runs)
-    print("what-if, the RHK query alone, median of 5: " + "; ".join(
-        f"{label} {t * 1000:.0f} ms" for label, t in times.items()))
+    ms, html = _median_ms(lambda: render_to_string("plans/_tree_panel.html",
+                                                   _panel_context(tree, 10**9)))
+    print(f"what-if, the whole tree through the same flat loop (no level limit), median of "
+          f"{RUNS}: render {ms:.0f} ms, {len(html) / 1e6:.2f} MB of HTML, "
+          f"{html.count(SHOWN)} RHK shown")
+    # The deepest lazy level of the page: a node whose children are not on the page.
+    limit = tree.shown_depth()
+    level = [child for root in tree.roots for child in root.children]
+    for _ in range(limit - 1):
+        level = [child for node in level for child in node.children]
+    node = max((n for n in level if n.children), key=lambda n: len(n.children), default=None)
+    if node is not None:
+        ms, sub = _median_ms(lambda: children_of(Rhk.objects.all(), node.id))
+        rms, part = _median_ms(lambda: render_to_string("plans/_tree_children.html",
+                                                        {"children": sub.children,
+                                                         "node_url": "/pohon-kinerja/rhk/"}))
+        print(f"opening a node of level {limit} (GET /pohon-kinerja/rhk/<pk>/ without the "
+              f"request): children_of {ms:.1f} ms (2 queries) + partial {rms:.1f} ms for "
+              f"{len(sub.children)} children, {len(part) / 1e3:.1f} kB")
+    ms, body = _median_ms(lambda: TreeOut.model_validate(_tree_out(tree)).model_dump_json())
+    print(f"api body (GET /api/v1/goals/tree without the request: _tree_out, TreeOut, JSON), "
+          f"median of {RUNS}: {ms:.0f} ms, {len(body) / 1e6:.2f} MB")
 
 
 LAYERS = [
@@ -248,33 +282,35 @@ def run(rows: int | None) -> None:
 
     with CaptureQueriesContext(connection) as queries:
         tree = goal_tree(opd, YEAR)
-    html = render_to_string("plans/_tree_panel.html", {"tree": tree})
+    html = render_to_string("plans/_tree_panel.html", _panel_context(tree))
     nodes = tree.node_count
     assert nodes == size * RHK_PER_PERSON - len(tree.orphans) + len(tree.roots), (
         nodes, len(tree.orphans))
     print(f"tree: {nodes} nodes ({len(tree.roots)} IKU), {len(tree.orphans)} orphans, "
-          f"coverage {tree.coverage_percent}%, {len(queries)} queries in goal_tree, "
-          f"panel HTML {len(html) / 1e6:.2f} MB")
+          f"coverage {tree.coverage_percent}%, {len(queries)} queries in goal_tree; the page "
+          f"shows {tree.shown_depth()} RHK level(s) below the IKUs "
+          f"({html.count(SHOWN)} RHK with the orphans), panel HTML "
+          f"{len(html) / 1e6:.2f} MB")
 
     builds, renders, totals = [], [], []
     for _ in range(RUNS):
         t0 = time.perf_counter()
         tree = goal_tree(opd, YEAR)
         t1 = time.perf_counter()
-        render_to_string("plans/_tree_panel.html", {"tree": tree})
+        render_to_string("plans/_tree_panel.html", _panel_context(tree))
         t2 = time.perf_counter()
         builds.append(t1 - t0)
         renders.append(t2 - t1)
         totals.append(t2 - t0)
     total = statistics.median(totals)
     ours = nodes / total
-    print(f"ours: goal_tree + panel render, median of {RUNS}: {total * 1000:.0f} ms "
+    print(f"ours: goal_tree + page panel render, median of {RUNS}: {total * 1000:.0f} ms "
           f"(goal_tree {statistics.median(builds) * 1000:.0f} ms, render "
           f"{statistics.median(renders) * 1000:.0f} ms) = {ours:.0f} nodes/s; "
           f"runs {', '.join(f'{t * 1000:.0f}' for t in totals)} ms")
 
     _profile(opd)
-    _what_if(opd)
+    _side_measures(opd, tree)
     sql = _baseline_sql()
     times, count = [], 0
     with connection.cursor() as cursor:
