@@ -47,3 +47,11 @@ def plan(cast):
     from kinerja.plans.testing import plan_cast
 
     return plan_cast(cast)
+
+
+@pytest.fixture
+def work(cast):
+    """The plan cast with approved SKPs for pegawai and pegawai2 (kinerja/activities/testing.py)."""
+    from kinerja.activities.testing import work_cast
+
+    return work_cast(cast)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kinerja.org",
     "kinerja.people",
     "kinerja.plans",
+    "kinerja.activities",
     "kinerja.web",
 ]
 
@@ -225,6 +226,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- E-mail (notifications) -------------------------------------------------------------------
+# The console backend (mail printed to the log) unless an SMTP host is configured.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kinerja <kinerja@localhost>")
+# Base address of the site, for links in e-mails ("https://kinerja.example.go.id").
+KINERJA_SITE_URL = env_str("KINERJA_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Kinerja ------------------------------------------------------------------------------------
 # The instansi this deployment serves by default (its code); a deployment may hold several.

@@ -39,7 +39,7 @@ def json_value(value: Any) -> Any:
     """A value as it is stored in the JSON of an audit record (dates and Decimals as text)."""
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat() if value.tzinfo else value.isoformat()
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -155,3 +155,25 @@ class PerformanceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.performance_year_id}-{self.month:02d}"
+
+
+class IdempotencyRecord(models.Model):
+    """The answer to a creating API request sent with an `Idempotency-Key` header: a client that
+    retries (a phone after a dropped connection) gets the same answer and creates nothing new."""
+
+    account_id = models.BigIntegerField()
+    key = models.CharField(max_length=100)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account_id", "key"], name="idempotency_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}:{self.key}"

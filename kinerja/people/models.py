@@ -285,3 +285,71 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"line {self.line} {self.field}: {self.code}"
+
+
+class LeaveKind(models.TextChoices):
+    TAHUNAN = "tahunan", _("Annual leave")
+    SAKIT = "sakit", _("Sick leave")
+    BESAR = "besar", _("Long leave")
+    MELAHIRKAN = "melahirkan", _("Maternity leave")
+    ALASAN_PENTING = "alasan_penting", _("Leave for important reasons")
+    DINAS_LUAR = "dinas_luar", _("Official travel")
+    LAINNYA = "lainnya", _("Other")
+
+
+class Leave(models.Model):
+    """A span of days a person is away (cuti, sakit, dinas luar), from SIMPEG or e-presensi.
+    Activities logged on such a day are allowed but flagged to the supervisor."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    pegawai = models.ForeignKey(Pegawai, on_delete=models.CASCADE, related_name="leaves")
+    kind = models.CharField(max_length=20, choices=LeaveKind.choices)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("leave")
+        verbose_name_plural = _("leaves")
+        ordering = ["-start_date"]
+        indexes = [models.Index(fields=["pegawai", "start_date"], name="leave_pegawai")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="leave_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pegawai_id} {self.kind} {self.start_date}..{self.end_date}"
+
+
+class Notification(models.Model):
+    """A message for one account, shown in the app (unread count in the header) and, when the
+    account has an e-mail address, sent by mail."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    # Deduplicates reminders (e.g. "assignment 42 due soon" is sent once).
+    dedupe_key = models.CharField(max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["account", "read_at"], name="notification_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_dedupe",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,37 @@
+"""Every write to daily work. Each takes the acting account, checks it may do this (the owner
+writes and submits their logs; the supervisor who rates them, or an indirect supervisor where
+the instansi allows, verifies or returns), refuses locked months, runs in a transaction and
+records the change in the audit trail."""
+
+from kinerja.activities.services._common import FLAG_LABELS, PLAUSIBILITY_MESSAGES
+from kinerja.activities.services.evidence import (
+    EVIDENCE_MESSAGES,
+    evidence_add_file,
+    evidence_add_link,
+    evidence_remove,
+    sniff,
+)
+from kinerja.activities.services.logs import (
+    activity_delete,
+    activity_return,
+    activity_save,
+    activity_submit,
+    activity_verify,
+    activity_verify_many,
+)
+
+__all__ = [
+    "EVIDENCE_MESSAGES",
+    "FLAG_LABELS",
+    "PLAUSIBILITY_MESSAGES",
+    "activity_delete",
+    "activity_return",
+    "activity_save",
+    "activity_submit",
+    "activity_verify",
+    "activity_verify_many",
+    "evidence_add_file",
+    "evidence_add_link",
+    "evidence_remove",
+    "sniff",
+]
