@@ -15,4 +15,5 @@ urlpatterns = [
     path("pegawai/", include("kinerja.people.urls")),
     path("impor/", include("kinerja.people.import_urls")),
     path("", include("kinerja.plans.urls")),
+    path("", include("kinerja.activities.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Activities API: assignments."""
+
+from ninja import Router
+
+router = Router(tags=["activities"])

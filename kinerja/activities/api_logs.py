@@ -1,0 +1,5 @@
+"""Activities API: logs."""
+
+from ninja import Router
+
+router = Router(tags=["activities"])

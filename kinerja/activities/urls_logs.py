@@ -1,0 +1,5 @@
+"""Activities pages: logs (see kinerja/activities/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Activities pages: monitor (see kinerja/activities/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
