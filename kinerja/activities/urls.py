@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("kinerja.activities.urls_verify")),
     path("", include("kinerja.activities.urls_assignments")),
     path("", include("kinerja.activities.urls_monitor")),
+    path("", include("kinerja.activities.urls_policy")),
 ]

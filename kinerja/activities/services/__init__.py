@@ -19,12 +19,14 @@ from kinerja.activities.services.logs import (
     activity_verify,
     activity_verify_many,
 )
+from kinerja.activities.services.policy import activity_policy_save
 
 __all__ = [
     "EVIDENCE_MESSAGES",
     "FLAG_LABELS",
     "PLAUSIBILITY_MESSAGES",
     "activity_delete",
+    "activity_policy_save",
     "activity_return",
     "activity_save",
     "activity_submit",
