@@ -22,6 +22,10 @@ _SECTIONS = {
 # Areas whose pages are many: matched on the path when the URL name is not listed above.
 _PREFIXES = (
     ("/tim/", "team"),
+    ("/kegiatan/", "activities"),
+    ("/penugasan/", "assignments"),
+    ("/verifikasi/", "verification"),
+    ("/pemantauan/", "monitoring"),
     ("/skp/", "skp"),
     ("/rhk/", "skp"),
     ("/sasaran/", "goals"),
@@ -59,6 +63,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # whole instansi, like the organisation.
             "skp": scope.pegawai_id is not None or sees_others,
             "goals": scope.instansi_id is not None,
+            # Daily work: one's own logs and assignments; the supervisor's queue; monitoring
+            # for supervisors and the OPD/instansi administrators and leaders.
+            "activities": scope.pegawai_id is not None,
+            "verification": Role.ATASAN in roles,
+            "monitoring": Role.ATASAN in roles
+            or bool(roles & {Role.ADMIN_OPD, Role.ADMIN_BKPSDM, Role.PIMPINAN}),
+            "monitoring_url": "/pemantauan/tim/" if Role.ATASAN in roles else "/pemantauan/opd/",
             "audit": scope.reads_audit,
             "import": scope.writes_whole_instansi and scope.instansi_id is not None,
             "admin": bool(user.is_staff),
