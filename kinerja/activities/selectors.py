@@ -61,6 +61,8 @@ def get_activity_for(account: Account, pk: int) -> Activity:
 
 
 def own_activities(account: Account, *, start: dt.date, end: dt.date) -> QuerySet[Activity]:
+    if account.pegawai_id is None:
+        return Activity.objects.none()
     return (
         Activity.objects.filter(pegawai_id=account.pegawai_id, date__gte=start, date__lte=end)
         .select_related("rhk", "assignment")
