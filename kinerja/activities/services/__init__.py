@@ -4,6 +4,13 @@ the instansi allows, verifies or returns), refuses locked months, runs in a tran
 records the change in the audit trail."""
 
 from kinerja.activities.services._common import FLAG_LABELS, PLAUSIBILITY_MESSAGES
+from kinerja.activities.services.assignments import (
+    assignment_comment_add,
+    assignment_create,
+    assignment_progress,
+    assignment_remind,
+    assignment_transition,
+)
 from kinerja.activities.services.evidence import (
     EVIDENCE_MESSAGES,
     evidence_add_file,
@@ -32,6 +39,11 @@ __all__ = [
     "activity_submit",
     "activity_verify",
     "activity_verify_many",
+    "assignment_comment_add",
+    "assignment_create",
+    "assignment_progress",
+    "assignment_remind",
+    "assignment_transition",
     "evidence_add_file",
     "evidence_add_link",
     "evidence_remove",
