@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 
 from kinerja.activities import rules
 from kinerja.activities.models import Activity, Assignment, AssignmentComment
-from kinerja.people.models import Account
-from kinerja.people.selectors import team_of
+from kinerja.people.access import scope_for, subordinate_q
+from kinerja.people.models import Account, Pegawai
 
 # What "open" means in the lists: not yet done nor cancelled (a submitted assignment still
 # waits for the assigner).
@@ -37,22 +37,18 @@ def assignments_given(account: Account, *, status: str = "") -> QuerySet[Assignm
     return _listed(Assignment.objects.filter(assigner_id=account.pegawai_id or 0), status)
 
 
-def team_assignment_ids(account: Account, on: dt.date) -> list[int]:
-    """The people below the account's positions (three queries, team_of)."""
-    if account.pegawai_id is None:
-        return []
-    return [m.pegawai.pk for m in team_of(account, on)]
-
-
 def assignments_of_team(
     account: Account, on: dt.date, *, status: str = "open"
 ) -> QuerySet[Assignment]:
-    """Assignments of everyone below the account's positions, whoever gave them (the
-    supervisor's view of the team's work)."""
-    ids = team_assignment_ids(account, on)
-    return _listed(
-        Assignment.objects.filter(instansi_id=account.instansi_id, assignee_id__in=ids), status
-    )
+    """Assignments of everyone whose position on `on` is below one the account's person holds
+    or acts in, whoever gave them (the supervisor's view of the team's work). The team is a
+    subquery, so a kepala dinas with thousands below costs the same queries."""
+    scope = scope_for(account, on)
+    below = subordinate_q(scope.held, on)
+    if below is None or scope.pegawai_id is None:
+        return Assignment.objects.none()
+    team = Pegawai.objects.filter(below, instansi_id=scope.instansi_id).exclude(pk=scope.pegawai_id)
+    return _listed(Assignment.objects.filter(assignee__in=team), status)
 
 
 def comments_of(assignment: Assignment) -> QuerySet[AssignmentComment]:
