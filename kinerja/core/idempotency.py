@@ -36,7 +36,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
-from ninja.utils import contribute_operation_callback
+from ninja.decorators import decorate_view
 
 from kinerja.core.errors import ApplicationError
 from kinerja.core.models import IdempotencyRecord
@@ -110,8 +110,6 @@ def _stored_answer(account_id: int, key: str, fingerprint: str) -> HttpResponse:
 
 def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a django-ninja operation (below the @router.post line). See the module text."""
-    operations: list[Any] = []
-
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         key = request_key(request)
@@ -133,7 +131,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             except IntegrityError:
                 # Stored by an earlier (or a concurrent, now finished) request.
                 return _stored_answer(account_id, key, fingerprint)
-            response = _to_response(operations[0], request, view(request, *args, **kwargs))
+            operation = getattr(request, OPERATION_ATTRIBUTE)
+            response = _to_response(operation, request, view(request, *args, **kwargs))
             if not 200 <= response.status_code < 300:
                 transaction.set_rollback(True)
                 return response
@@ -142,9 +141,23 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
             record.save(update_fields=["status", "body"])
             return response
 
-    # The ninja operation, to turn the view's result into the response ninja would send.
-    contribute_operation_callback(wrapper, operations.append)
-    return wrapper
+    # The operation bound to the API (ninja clones operations when a router is mounted), to turn
+    # the view's result into the response ninja would send.
+    return decorate_view(_remember_operation)(wrapper)
+
+
+OPERATION_ATTRIBUTE = "_kinerja_operation"
+
+
+def _remember_operation(run: Callable[..., Any]) -> Callable[..., Any]:
+    operation = getattr(run, "__self__", None)
+
+    @functools.wraps(run)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        setattr(request, OPERATION_ATTRIBUTE, operation)
+        return run(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _to_response(operation: Any, request: HttpRequest, result: Any) -> HttpResponseBase:
