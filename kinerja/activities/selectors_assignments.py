@@ -45,7 +45,7 @@ def assignments_of_team(
     subquery, so a kepala dinas with thousands below costs the same queries."""
     scope = scope_for(account, on)
     below = subordinate_q(scope.held, on)
-    if below is None or scope.pegawai_id is None:
+    if below is None or scope.pegawai_id is None or scope.instansi_id is None:
         return Assignment.objects.none()
     team = Pegawai.objects.filter(below, instansi_id=scope.instansi_id).exclude(pk=scope.pegawai_id)
     return _listed(Assignment.objects.filter(assignee__in=team), status)
