@@ -36,7 +36,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     """Any number of files under one name (several inputs may share it: the camera button and
-    the file chooser both send `files`)."""
+    the file chooser both send `uploads`)."""
 
     widget = MultipleFileInput
 
@@ -62,7 +62,7 @@ class LinksField(forms.CharField):
 class EvidenceFields(PageForm):
     """Evidence added with a log or later on its page: files and links."""
 
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_lazy("Files"),
         required=False,
         help_text=_lazy(
@@ -77,7 +77,7 @@ class EvidenceFields(PageForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].widget.attrs.update({"accept": EVIDENCE_ACCEPT})
+        self.fields["uploads"].widget.attrs.update({"accept": EVIDENCE_ACCEPT})
 
 
 def serves_value(rhk_id: int | None, assignment_id: int | None) -> str:
@@ -97,7 +97,7 @@ class ServesField(forms.ChoiceField):
         kind, _sep, number = str(value).partition(":")
         return kind in ("rhk", "tugas") and number.isdigit()
 
-    def clean(self, value: Any) -> tuple[str, int] | None:  # type: ignore[override]
+    def clean(self, value: Any) -> tuple[str, int] | None:
         text = super().clean(value)
         if not text:
             return None

@@ -83,11 +83,11 @@ ERROR_FIELDS = {
     "serves_nothing": "serves",
     "rhk_not_approved": "serves",
     "assignment_not_open": "serves",
-    "evidence_empty": "files",
-    "evidence_too_large": "files",
-    "evidence_type": "files",
-    "evidence_broken": "files",
-    "evidence_limit": "files",
+    "evidence_empty": "uploads",
+    "evidence_too_large": "uploads",
+    "evidence_type": "uploads",
+    "evidence_broken": "uploads",
+    "evidence_limit": "uploads",
     "invalid_url": "links",
 }
 
@@ -247,7 +247,7 @@ def _read(upload: UploadedFile, max_bytes: int) -> bytes:
     """The file's bytes, at most one past the instansi's cap: a bigger file is refused by the
     service (its size rule) without holding all of it in memory."""
     upload.seek(0)
-    return upload.read(max_bytes + 1)
+    return bytes(upload.read(max_bytes + 1))
 
 
 def _add_evidence(
@@ -286,6 +286,7 @@ def _resolve_serves(
     """The RHK or assignment chosen, if it is the user's own (the service checks the rest)."""
     if choice is None:
         return None, None
+    assert user.pegawai_id is not None
     kind, pk = choice
     if kind == "rhk":
         rhk = Rhk.objects.filter(pk=pk, skp__pegawai_id=user.pegawai_id).first()
@@ -325,7 +326,7 @@ def _save_log(
             is_additional_task=data["is_additional_task"],
             expected_version=data["expected_version"],
         )
-        _add_evidence(user, saved, data["files"], data["links"])
+        _add_evidence(user, saved, data["uploads"], data["links"])
         if submit:
             services.activity_submit(actor=user, activity=saved)
     return saved
@@ -509,7 +510,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for(user, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
-        files, links = form.cleaned_data["files"], form.cleaned_data["links"]
+        files, links = form.cleaned_data["uploads"], form.cleaned_data["links"]
         if not files and not links:
             form.add_error(None, _("Choose a file or give a link."))
         else:
