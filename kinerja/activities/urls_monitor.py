@@ -1,5 +1,11 @@
-"""Activities pages: monitor (see kinerja/activities/urls.py)."""
+"""Activities pages: monitoring (see kinerja/activities/urls.py)."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from kinerja.activities import views_monitor
+
+urlpatterns: list[URLPattern] = [
+    path("pemantauan/tim/", views_monitor.team, name="monitor_team"),
+    path("pemantauan/opd/", views_monitor.opd, name="monitor_opd"),
+    path("pemantauan/opd/<int:pk>/", views_monitor.opd, name="monitor_opd_detail"),
+]
