@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from kinerja.activities.monitoring import pending_count
 from kinerja.core.errors import ApplicationError
 from kinerja.core.http import date_param, valid_filters, wants_partial
 from kinerja.core.roles import Role
@@ -135,6 +136,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["team_awaiting"] = sum(
             1 for m in team if m.direct and m.skp and m.skp.status == SkpStatus.SUBMITTED
         )
+        # Logs waiting for this account's verification, from the team already read (1 query).
+        context["team_pending_logs"] = pending_count(user, team)
     if scope.admin_opd_ids:
         opds = list(opd_visible_to(user).filter(pk__in=scope.admin_opd_ids))
         counts = employee_counts_by_opd([o.pk for o in opds], on)
