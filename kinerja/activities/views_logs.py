@@ -251,33 +251,37 @@ def _read(upload: UploadedFile, max_bytes: int) -> bytes:
 
 
 def _add_evidence(
-    user: Account, activity: Activity, files: list[UploadedFile], links: list[str]
-) -> list[Evidence]:
-    """Store every file and link, or raise the first refusal (named after its file)."""
+    user: Account,
+    activity: Activity,
+    files: list[UploadedFile],
+    links: list[str],
+    stored: list[Evidence],
+) -> None:
+    """Store every file and link, or raise the first refusal (named after its file). Each file
+    stored is put in `stored`: the rows go with the caller's transaction, the files do not, so
+    the caller removes them if the transaction fails (`_forget`)."""
     max_bytes = policy_row(activity.instansi_id).evidence_max_mb * 1024 * 1024
-    stored: list[Evidence] = []
-    try:
-        for upload in files:
-            name = upload.name or "bukti"
-            try:
-                stored.append(
-                    services.evidence_add_file(
-                        actor=user, activity=activity, name=name, data=_read(upload, max_bytes)
-                    )
+    for upload in files:
+        name = upload.name or "bukti"
+        try:
+            stored.append(
+                services.evidence_add_file(
+                    actor=user, activity=activity, name=name, data=_read(upload, max_bytes)
                 )
-            except (Forbidden, NotFound):
-                raise
-            except ApplicationError as exc:
-                exc.message = f"{name}: {exc.message}"
-                raise
-        for url in links:
-            services.evidence_add_link(actor=user, activity=activity, url=url)
-    except Exception:
-        # The rows go with the transaction, the stored files do not: remove them.
-        for item in stored:
-            item.file.delete(save=False)
-        raise
-    return stored
+            )
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            exc.message = f"{name}: {exc.message}"
+            raise
+    for url in links:
+        services.evidence_add_link(actor=user, activity=activity, url=url)
+
+
+def _forget(stored: list[Evidence]) -> None:
+    """Remove the files of evidence whose rows were rolled back."""
+    for item in stored:
+        item.file.delete(save=False)
 
 
 def _resolve_serves(
@@ -308,27 +312,32 @@ def _save_log(
     user: Account, activity: Activity | None, data: dict[str, Any], *, submit: bool
 ) -> Activity:
     """The log, its new evidence and (if asked) its submission: all or nothing, so a refused
-    file or link leaves no half-saved log behind."""
+    file or link leaves no half-saved log behind (nor its files in the storage)."""
     rhk, assignment = _resolve_serves(user, data["serves"])
-    with transaction.atomic():
-        saved = services.activity_save(
-            actor=user,
-            activity=activity,
-            date=data["date"],
-            start_time=data["start_time"],
-            end_time=data["end_time"],
-            minutes=data["minutes"],
-            description=data["description"],
-            output_quantity=data["output_quantity"],
-            output_unit=data["output_unit"],
-            rhk=rhk,
-            assignment=assignment,
-            is_additional_task=data["is_additional_task"],
-            expected_version=data["expected_version"],
-        )
-        _add_evidence(user, saved, data["uploads"], data["links"])
-        if submit:
-            services.activity_submit(actor=user, activity=saved)
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            saved = services.activity_save(
+                actor=user,
+                activity=activity,
+                date=data["date"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                minutes=data["minutes"],
+                description=data["description"],
+                output_quantity=data["output_quantity"],
+                output_unit=data["output_unit"],
+                rhk=rhk,
+                assignment=assignment,
+                is_additional_task=data["is_additional_task"],
+                expected_version=data["expected_version"],
+            )
+            _add_evidence(user, saved, data["uploads"], data["links"], stored)
+            if submit:
+                services.activity_submit(actor=user, activity=saved)
+    except Exception:
+        _forget(stored)
+        raise
     return saved
 
 
@@ -514,12 +523,15 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         if not files and not links:
             form.add_error(None, _("Choose a file or give a link."))
         else:
+            stored: list[Evidence] = []
             try:
                 with transaction.atomic():
-                    _add_evidence(user, activity, files, links)
+                    _add_evidence(user, activity, files, links, stored)
             except (Forbidden, NotFound):
+                _forget(stored)
                 raise
             except ApplicationError as exc:
+                _forget(stored)
                 _show_refusal(form, exc)
             else:
                 messages.success(request, _("Evidence added."))

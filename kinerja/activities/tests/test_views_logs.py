@@ -276,12 +276,26 @@ def test_text_file_named_jpg_is_refused_and_nothing_is_half_saved(cast, work, cl
     assert not Activity.objects.exists() and not Evidence.objects.exists()
 
 
-def test_document_served_as_a_download(cast, work, client_for):
+def test_good_photo_before_a_refused_file_leaves_no_file_in_the_storage(
+    cast, work, client_for, settings
+):
+    from pathlib import Path
+
+    body = form_body(work, uploads=[upload("baik.jpg", jpeg_bytes()),
+                                    upload("palsu.pdf", b"bukan pdf" * 10)])
+    page = client_for(cast.pegawai).post(reverse("activity_new"), body).content.decode()
+    assert "palsu.pdf: This kind of file is not accepted" in page
+    assert not Evidence.objects.exists()
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == []
+
+
+def test_pdf_is_served_with_its_sniffed_type_and_sandboxed(cast, work, client_for):
     activity = log(cast, "pegawai", work)
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    docx = services.evidence_add_file(actor=cast.pegawai, activity=activity, name="nota.pdf",
+    item = services.evidence_add_file(actor=cast.pegawai, activity=activity, name="nota.pdf",
                                       data=pdf)
-    got = client_for(cast.atasan).get(reverse("evidence_file", args=[docx.pk]))
+    got = client_for(cast.atasan).get(reverse("evidence_file", args=[item.pk]))
     assert got["Content-Type"] == "application/pdf"
     assert "sandbox" in got["Content-Security-Policy"]
 
