@@ -173,6 +173,17 @@ def monitorable_opds(account: Account) -> QuerySet[Opd]:
     return opds.filter(pk__in=list(scope.admin_opd_ids))
 
 
+def may_monitor_opds(account: Account) -> bool:
+    """Whether monitorable_opds can hold anything, from the grants alone (no query)."""
+    scope = scope_for(account)
+    return bool(
+        scope.is_superuser
+        or scope.admin_opd_ids
+        or scope.has(Role.ADMIN_BKPSDM)
+        or scope.has(Role.PIMPINAN)
+    )
+
+
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, 1), dt.date(year, month, last)

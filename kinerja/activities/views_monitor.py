@@ -13,7 +13,12 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
-from kinerja.activities.monitoring import monitorable_opds, opd_compliance, team_monitor
+from kinerja.activities.monitoring import (
+    may_monitor_opds,
+    monitorable_opds,
+    opd_compliance,
+    team_monitor,
+)
 from kinerja.people.access import request_account, scope_for
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -37,6 +42,7 @@ def team(request: HttpRequest) -> HttpResponse:
             (a, assignment_url(a.pk), (report.today - a.due_date).days) for a in report.overdue
         ],
         "has_position": bool(scope_for(user).held),
+        "monitors_opd": may_monitor_opds(user),
     }
     return render(request, "activities/monitor_team.html", context)
 

@@ -297,3 +297,8 @@ def test_home_shows_the_supervisor_the_logs_waiting(cast, work, client_for):
     assert "/pemantauan/tim/" in body
     admin = client_for(cast.accounts["admin_opd"]).get("/").content.decode()
     assert f"/pemantauan/opd/{cast.opds['dinkes'].pk}/" in admin
+
+
+def test_team_page_links_opd_compliance_for_those_who_may_see_it(cast, client_for):
+    assert "/pemantauan/opd/" in client_for(cast.accounts["admin_opd"]).get(TEAM).content.decode()
+    assert "/pemantauan/opd/\"" not in client_for(cast.atasan).get(TEAM).content.decode()
