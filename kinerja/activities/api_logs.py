@@ -77,13 +77,14 @@ def _links(account: Account, payload: ActivityIn) -> dict[str, Any]:
     """The RHK and assignment as objects of the caller's instansi (else 400); the service then
     judges whether the log may serve them (own approved SKP, own open assignment)."""
     rhk = assignment = None
+    instansi_id = account.instansi_id or 0
     if payload.rhk_id is not None:
-        rhk = Rhk.objects.filter(pk=payload.rhk_id, instansi_id=account.instansi_id).first()
+        rhk = Rhk.objects.filter(pk=payload.rhk_id, instansi_id=instansi_id).first()
         if rhk is None:
             raise ApplicationError("rhk_not_found", _("The RHK does not exist."))
     if payload.assignment_id is not None:
         assignment = Assignment.objects.filter(
-            pk=payload.assignment_id, instansi_id=account.instansi_id
+            pk=payload.assignment_id, instansi_id=instansi_id
         ).first()
         if assignment is None:
             raise ApplicationError("assignment_not_found", _("The assignment does not exist."))

@@ -116,6 +116,7 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
         if key is None:
             return view(request, *args, **kwargs)
         account_id = request.user.pk
+        assert account_id is not None, "the operation requires authentication"
         fingerprint = request_hash(request)
         with transaction.atomic():
             try:
@@ -137,7 +138,8 @@ def idempotent(view: Callable[..., Any]) -> Callable[..., Any]:
                 transaction.set_rollback(True)
                 return response
             record.status = response.status_code
-            record.body = json.loads(response.content) if response.content else {}
+            content = getattr(response, "content", b"")
+            record.body = json.loads(content) if content else {}
             record.save(update_fields=["status", "body"])
             return response
 
@@ -166,7 +168,8 @@ def _to_response(operation: Any, request: HttpRequest, result: Any) -> HttpRespo
     temporal = operation.api.create_temporal_response(request)
     # ninja's own serialisation by the operation's response schema (private in ninja 1.x;
     # test_idempotency covers it).
-    return operation._result_to_response(request, result, temporal)
+    response: HttpResponseBase = operation._result_to_response(request, result, temporal)
+    return response
 
 
 def purge(days: int) -> int:
