@@ -32,6 +32,7 @@ from django.utils import timezone
 from kinerja.core.audit import audit_record
 from kinerja.core.models import Instansi
 from kinerja.core.roles import Role
+from kinerja.demo.activities import ActivitiesPlan, build_activities
 from kinerja.demo.plan import DemoPlan, build_plan
 from kinerja.demo.plans import PlansPlan, build_plans
 from kinerja.org.models import Jabatan, Opd, UnitKerja
@@ -210,9 +211,11 @@ def reset_instansi(instansi: Instansi) -> dict[str, int]:
     it points to stays; the next `demo.load` record follows the old ones in the same chain.
     Rows of other apps that PROTECT an employee or a position (SKPs, logs...) stop the reset
     with a ProtectedError: the transaction rolls back and nothing is lost."""
+    from kinerja.demo.activities_load import reset_activities
     from kinerja.demo.plans_load import reset_plans  # it imports this module's helpers
 
-    deleted: dict[str, int] = reset_plans(instansi)  # plans and periods point at people and org
+    deleted: dict[str, int] = reset_activities(instansi)  # logs point at RHKs and people
+    deleted.update(reset_plans(instansi))  # plans and periods point at people and org
     deleted["role_grants"] = _delete(RoleGrant, instansi=instansi)
     deleted["accounts"] = _delete(Account, instansi=instansi)
     deleted["assignments"] = _delete(PositionAssignment, instansi=instansi)
@@ -227,7 +230,11 @@ def reset_instansi(instansi: Instansi) -> dict[str, int]:
 
 
 def _write(
-    plan: DemoPlan, instansi: Instansi, timings: dict[str, float], plans: PlansPlan | None = None
+    plan: DemoPlan,
+    instansi: Instansi,
+    timings: dict[str, float],
+    plans: PlansPlan | None = None,
+    work: ActivitiesPlan | None = None,
 ) -> dict[str, int]:
     opd_ids = allocate_ids(Opd, len(plan.opds))
     unit_ids = allocate_ids(UnitKerja, len(plan.units))
@@ -423,6 +430,12 @@ def _write(
             person_ids=person_ids,
             timings=timings,
         )
+    if plans is not None and work is not None:  # after the plans: logs serve their RHKs
+        from kinerja.demo.activities_load import write_activities
+
+        plan_counts.update(
+            write_activities(work, plans, plan, instansi, person_ids=person_ids, timings=timings)
+        )
     return {
         "opd": len(opds),
         "units": len(units),
@@ -485,7 +498,8 @@ def _load(
     )
     plans = _timed(timings, "plans_plan", lambda: build_plans(plan, seed=seed))
     plan.featured.update(plans.featured)  # the log-in without an SKP yet
-    counts = _timed(timings, "write", lambda: _write(plan, instansi, timings, plans))
+    work = _timed(timings, "work_plan", lambda: build_activities(plan, plans, seed=seed))
+    counts = _timed(timings, "write", lambda: _write(plan, instansi, timings, plans, work))
     logins = {
         role: [plan.people[i].nip for i in plan.featured.get(role, [])] for role in ROLE_ORDER
     }
