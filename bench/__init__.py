@@ -19,9 +19,16 @@ class Benchmark:
 
 
 def registry() -> dict[str, Benchmark]:
-    from bench import import_employees, pohon_kinerja, rhk_write
+    from bench import (
+        activity_create,
+        import_employees,
+        pohon_kinerja,
+        rhk_write,
+        verify_bulk,
+    )
 
     benchmarks = [import_employees.BENCHMARK, pohon_kinerja.BENCHMARK, rhk_write.BENCHMARK]
+    benchmarks += [activity_create.BENCHMARK, verify_bulk.BENCHMARK]
     return {b.name: b for b in benchmarks}
 
 
