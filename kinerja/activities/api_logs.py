@@ -33,7 +33,7 @@ from kinerja.activities.schemas import (
     VersionIn,
 )
 from kinerja.activities.services.evidence import refuse_size
-from kinerja.core.errors import ApplicationError, Conflict, NotFound
+from kinerja.core.errors import ApplicationError, NotFound
 from kinerja.core.idempotency import idempotent
 from kinerja.people.access import get_pegawai_for, request_account
 from kinerja.people.models import Account
@@ -191,9 +191,7 @@ def activity_delete(
 ) -> Status[Any]:
     account = request_account(request)
     activity = selectors.get_activity_for(account, activity_id)
-    if version is not None and version != activity.version:
-        raise Conflict("stale", _("This log was changed meanwhile. Reload the page and try again."))
-    services.activity_delete(actor=account, activity=activity)
+    services.activity_delete(actor=account, activity=activity, expected_version=version)
     return Status(204, None)
 
 

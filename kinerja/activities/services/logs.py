@@ -171,8 +171,10 @@ def activity_save(
 
 
 @transaction.atomic
-def activity_delete(*, actor: Account, activity: Activity) -> None:
-    activity = lock(activity)
+def activity_delete(
+    *, actor: Account, activity: Activity, expected_version: int | None = None
+) -> None:
+    activity = lock(activity, expected_version)
     require_owner(actor, activity)
     if not rules.log_editable(activity.status):
         raise Conflict("log_locked", _("A submitted or verified log cannot be changed."))
