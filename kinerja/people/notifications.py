@@ -14,8 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.utils import translation
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
+from kinerja.core.errors import NotFound
 from kinerja.people.models import Account, Notification
 
 log = logging.getLogger(__name__)
@@ -80,3 +83,50 @@ def _send(title: str, body: str, link: str, recipients: list[str]) -> None:
         send_mass_mail(messages, fail_silently=False)
     except Exception:  # a mail outage must not undo or break the change that notified
         log.exception("notification e-mail failed (%s recipients)", len(recipients))
+
+
+# --- Reading and marking (the account's own notifications only) ------------------------------
+
+
+def notifications_of(account: Account, *, unread: bool = False) -> QuerySet[Notification]:
+    """The account's notifications, newest first; nobody reads another's."""
+    found = Notification.objects.filter(account_id=account.pk)
+    if unread:
+        found = found.filter(read_at__isnull=True)
+    return found.order_by("-created_at", "-pk")
+
+
+def unread_count(account: Account) -> int:
+    """One COUNT on the (account, read_at) index: cheap enough for every page header."""
+    return Notification.objects.filter(account_id=account.pk, read_at__isnull=True).count()
+
+
+def get_notification_for(account: Account, pk: int) -> Notification:
+    """One of the account's notifications; another's is missing (404), not forbidden."""
+    found = Notification.objects.filter(account_id=account.pk, pk=pk).first()
+    if found is None:
+        raise NotFound("not_found", _("Notification not found."))
+    return found
+
+
+def notification_mark_read(*, account: Account, notification: Notification) -> Notification:
+    """Mark one of the account's notifications read (once: the first reading time stays)."""
+    if notification.account_id != account.pk:
+        raise NotFound("not_found", _("Notification not found."))
+    if notification.read_at is None:
+        now = timezone.now()
+        # Conditional UPDATE: two tabs reading at once keep the first time.
+        if Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=now
+        ):
+            notification.read_at = now
+        else:
+            notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, account: Account) -> int:
+    """Mark every unread notification of the account read, in one UPDATE; how many were."""
+    return Notification.objects.filter(account_id=account.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -18,6 +18,7 @@ _SECTIONS = {
     "account": "account",
     "password_change": "account",
     "tokens": "account",
+    "notifications": "notifications",
 }
 # Areas whose pages are many: matched on the path when the URL name is not listed above.
 _PREFIXES = (
@@ -32,6 +33,24 @@ _PREFIXES = (
     ("/pohon-kinerja/", "goals"),
     ("/periode/", "periods"),
 )
+
+
+class UnreadCount:
+    """The header's unread notification count, computed only when a template shows it (HTMX
+    partials never do) and at most once per request: one COUNT on the (account, read_at)
+    index. Templates call it like a variable."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    def __call__(self) -> int:
+        cached = getattr(self.request, "_kinerja_unread", None)
+        if cached is None:
+            from kinerja.people.notifications import unread_count
+
+            cached = unread_count(self.request.user)  # type: ignore[arg-type]
+            self.request._kinerja_unread = cached  # type: ignore[attr-defined]
+        return int(cached)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -54,6 +73,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_scope": scope,
         "nav_roles": roles,
         "nav_section": section,
+        "nav_unread": UnreadCount(request),
         "nav": {
             "team": Role.ATASAN in roles,
             "people": sees_others,

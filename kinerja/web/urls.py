@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kinerja.web import periods, views
+from kinerja.web import notifications, periods, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,10 @@ urlpatterns = [
     path("akun/token/", views.tokens, name="tokens"),
     path("akun/token/<int:pk>/cabut/", views.token_revoke_view, name="token_revoke"),
     path("audit/", views.audit, name="audit"),
+    path("notifikasi/", notifications.notifications, name="notifications"),
+    path("notifikasi/<int:pk>/baca/", notifications.notification_open, name="notification_open"),
+    path("notifikasi/baca-semua/", notifications.notifications_read_all,
+         name="notifications_read_all"),
     path("periode/", periods.periods, name="periods"),
     path("periode/<int:year>/", periods.period_update, name="period_update"),
     path("periode/<int:year>/tutup/", periods.period_close_view, name="period_close"),

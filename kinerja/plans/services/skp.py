@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kinerja.core.audit import diff, snapshot
 from kinerja.core.errors import ApplicationError, Conflict, Forbidden
@@ -16,6 +17,7 @@ from kinerja.core.selectors import require_year_open
 from kinerja.org.models import Jabatan
 from kinerja.people.access import today_in
 from kinerja.people.models import Account, Pegawai
+from kinerja.people.notifications import notify
 from kinerja.people.selectors import atasan_of, definitive_assignment_on
 from kinerja.plans import rules
 from kinerja.plans.models import (
@@ -203,6 +205,14 @@ def skp_approve(*, actor: Account, skp: Skp, expected_version: int | None = None
     skp.version += 1
     skp.save()
     _record(actor, skp, "skp.approve", diff(before, snapshot(skp, SKP_FIELDS)))
+    notify(
+        pegawai_ids=[skp.pegawai_id],
+        kind="skp_approved",
+        title=_lazy("Your SKP %(year)s was approved"),
+        body=_lazy("You can log your daily work against its RHK."),
+        params={"year": skp.year},
+        link=f"/skp/{skp.pk}/",
+    )
     return skp
 
 
@@ -224,6 +234,14 @@ def skp_return(*, actor: Account, skp: Skp, note: str, expected_version: int | N
     skp.save()
     _record(
         actor, skp, "skp.return", diff(before, snapshot(skp, SKP_FIELDS)), {"note": note.strip()}
+    )
+    notify(
+        pegawai_ids=[skp.pegawai_id],
+        kind="skp_returned",
+        title=_lazy("Your SKP %(year)s was returned"),
+        body=_lazy("Your supervisor returned it: %(note)s. Change it and submit it again."),
+        params={"year": skp.year, "note": note.strip()},
+        link=f"/skp/{skp.pk}/",
     )
     return skp
 
