@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from kinerja.activities import services
 from kinerja.activities.models import Activity
+from kinerja.plans import services as plan_services
 from kinerja.plans.models import Rhk
 from kinerja.plans.testing import PlanCast, add_rhk, approve, plan_cast
-from kinerja.plans import services as plan_services
 from kinerja.testing import Cast
 
 
