@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +48,7 @@ from kinerja.activities.selectors import (
 from kinerja.activities.services._common import require_log_open
 from kinerja.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from kinerja.core.http import valid_filters
-from kinerja.core.models import AuditRecord
+from kinerja.core.models import AuditRecord, IdempotencyRecord
 from kinerja.people.access import request_account, today_in
 from kinerja.people.models import Account
 from kinerja.plans.models import Rhk
@@ -226,9 +227,11 @@ def _choices_date(request: HttpRequest, activity: Activity | None, today: dt.dat
         return activity.date if activity else today
 
 
-def _initial(activity: Activity | None, on: dt.date) -> dict[str, Any]:
+def _initial(activity: Activity | None, on: dt.date, tugas: str = "") -> dict[str, Any]:
     if activity is None:
-        return {"date": on, "output_quantity": "1"}
+        # From an assignment's page ("log work on this"): the assignment chosen already.
+        serves = f"tugas:{tugas}" if tugas.isdigit() else ""
+        return {"date": on, "output_quantity": "1", "serves": serves}
     return {
         "date": activity.date,
         "start_time": activity.start_time,
@@ -308,8 +311,24 @@ def _resolve_serves(
     return None, assignment
 
 
+def _page_key(user: Account, form_key: str) -> str:
+    return f"page:log:{form_key}"[:100]
+
+
+def _replayed(user: Account, form_key: str) -> str | None:
+    """Where a form already saved under this one-time key went (a phone re-sending the form
+    after a dropped connection must not log the work twice)."""
+    if not form_key:
+        return None
+    record = IdempotencyRecord.objects.filter(
+        account_id=user.pk, key=_page_key(user, form_key)
+    ).first()
+    return str(record.body.get("location", "")) if record else None
+
+
 def _save_log(
-    user: Account, activity: Activity | None, data: dict[str, Any], *, submit: bool
+    user: Account, activity: Activity | None, data: dict[str, Any], *, submit: bool,
+    form_key: str = "",
 ) -> Activity:
     """The log, its new evidence and (if asked) its submission: all or nothing, so a refused
     file or link leaves no half-saved log behind (nor its files in the storage)."""
@@ -335,6 +354,14 @@ def _save_log(
             _add_evidence(user, saved, data["uploads"], data["links"], stored)
             if submit:
                 services.activity_submit(actor=user, activity=saved)
+            if form_key and activity is None:
+                # In the same transaction as the log: a racing copy of the same form fails on
+                # the unique key and is sent where the first one went.
+                IdempotencyRecord.objects.create(
+                    account_id=user.pk, key=_page_key(user, form_key), method="POST",
+                    path="/kegiatan/baru/", request_hash="", status=302,
+                    body={"location": month_url(saved.date)},
+                )
     except Exception:
         _forget(stored)
         raise
@@ -362,16 +389,27 @@ def _log_form(request: HttpRequest, user: Account, activity: Activity | None) ->
     form = ActivityForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        initial=_initial(activity, on),
+        initial=_initial(activity, on, request.GET.get("tugas", "")),
         rhk=rhk,
         assignments=assignments,
         today=today,
     )
     chose_files = posted and bool(request.FILES)
+    form_key = request.POST.get("form_key", "") if posted else uuid.uuid4().hex
+    if posted and activity is None:
+        location = _replayed(user, form_key)
+        if location:
+            return redirect(location)
     if posted and form.is_valid():
         submit = request.POST.get("action") == "submit"
         try:
-            saved = _save_log(user, activity, form.cleaned_data, submit=submit)
+            saved = _save_log(user, activity, form.cleaned_data, submit=submit,
+                              form_key=form_key)
+        except IntegrityError:
+            location = _replayed(user, form_key)
+            if location:
+                return redirect(location)
+            raise
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
@@ -388,6 +426,7 @@ def _log_form(request: HttpRequest, user: Account, activity: Activity | None) ->
         form.add_error(None, str(FILES_AGAIN))
     context = {
         "form": form,
+        "form_key": form_key,
         "activity": activity,
         "is_owner": True,
         "today": today,

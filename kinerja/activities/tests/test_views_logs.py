@@ -424,3 +424,32 @@ def test_locked_month_message_on_the_form_list_and_page(cast, work, client_for):
     assert "are locked" in detail and "Submit to my supervisor" not in detail
     new = client.post(reverse("activity_new"), form_body(work)).content.decode()
     assert "are locked" in new
+
+
+def test_a_resent_new_log_form_saves_the_work_once(cast, work, client_for):
+    """A phone that re-sends the form after a dropped connection must not log twice."""
+    client = client_for(cast.pegawai)
+    page = client.get("/kegiatan/baru/")
+    key = page.context["form_key"]
+    data = {
+        "form_key": key, "date": work.today.isoformat(), "start_time": "10:00",
+        "end_time": "11:00", "description": "Rapat koordinasi", "output_quantity": "1",
+        "output_unit": "notulen", "serves": f"rhk:{work.rhk['pegawai'].pk}", "action": "draft",
+    }
+    first = client.post("/kegiatan/baru/", data)
+    again = client.post("/kegiatan/baru/", data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert Activity.objects.filter(pegawai=cast.people["pegawai"],
+                                   description="Rapat koordinasi").count() == 1
+
+
+def test_log_form_from_an_assignment_has_it_chosen(cast, work, client_for):
+    from kinerja.activities.services import assignment_create
+
+    [assignment] = assignment_create(
+        actor=cast.atasan, assignee_ids=[cast.people["pegawai"].pk], title="Rekap surat",
+        description="", rhk=None, due_date=work.today, priority="sedang",
+    )
+    page = client_for(cast.pegawai).get(f"/kegiatan/baru/?tugas={assignment.pk}")
+    assert page.context["form"].initial["serves"] == f"tugas:{assignment.pk}"
