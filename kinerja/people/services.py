@@ -301,7 +301,9 @@ def token_authenticate(plain: str) -> Account | None:
     if not plain.startswith(TOKEN_PREFIX):
         return None
     token = (
-        AccessToken.objects.select_related("account")
+        # The account's instansi (its time zone) and pegawai come along: every API request
+        # needs them, and this is the request's first query.
+        AccessToken.objects.select_related("account", "account__instansi", "account__pegawai")
         .filter(token_hash=hash_token(plain), revoked_at__isnull=True)
         .first()
     )

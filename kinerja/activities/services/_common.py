@@ -12,7 +12,7 @@ from kinerja.activities import rules
 from kinerja.activities.models import Activity
 from kinerja.core.audit import audit_record
 from kinerja.core.errors import Conflict, Forbidden
-from kinerja.core.models import PerformanceMonth, PerformanceYear, PeriodState
+from kinerja.core.models import PerformanceMonth, PeriodState
 from kinerja.people.models import Account
 
 ACTIVITY_FIELDS = (
@@ -58,18 +58,21 @@ def require_owner(actor: Account, activity: Activity) -> None:
 
 def require_log_open(instansi_id: int, date: dt.date, today: dt.date) -> None:
     """The month of `date` may still be logged: before its deadline and not closed."""
-    year = PerformanceYear.objects.filter(instansi_id=instansi_id, year=date.year).first()
-    if year is None:
+    # One query: the month with its year (both states and the deadline setting).
+    month = (
+        PerformanceMonth.objects.filter(
+            instansi_id=instansi_id, performance_year__year=date.year, month=date.month
+        )
+        .select_related("performance_year")
+        .first()
+    )
+    if month is None:
         raise Conflict(
             "period_not_open",
             _("Performance year %(year)s has not been opened by BKPSDM yet.") % {"year": date.year},
         )
-    month_closed = (
-        year.state == PeriodState.CLOSED
-        or PerformanceMonth.objects.filter(
-            performance_year=year, month=date.month, state=PeriodState.CLOSED
-        ).exists()
-    )
+    year = month.performance_year
+    month_closed = year.state == PeriodState.CLOSED or month.state == PeriodState.CLOSED
     if not rules.log_is_open(
         date=date, today=today, deadline_day=year.log_deadline_day, month_closed=month_closed
     ):
