@@ -301,5 +301,6 @@ def activity_verify_many(*, actor: Account, ids: Iterable[int]) -> dict[str, Any
                 for pk, _instansi, date, text in rows
             ],
         )
-    refused = [pk for pk in wanted if pk not in set(ok)]
+    verified = set(ok)
+    refused = [pk for pk in wanted if pk not in verified]
     return {"verified": ok, "refused": refused}
