@@ -25,3 +25,14 @@ document.addEventListener("click", function (event) {
     select();
   }
 });
+
+// On a phone the menu is one scrolling row: bring the current item into view.
+document.addEventListener("DOMContentLoaded", function () {
+  var current = document.querySelector('.nav-list a[aria-current="page"]');
+  if (current && current.parentElement && current.parentElement.parentElement) {
+    var list = current.parentElement.parentElement;
+    if (list.scrollWidth > list.clientWidth) {
+      list.scrollLeft = current.parentElement.offsetLeft - 16;
+    }
+  }
+});
