@@ -455,13 +455,16 @@ def load_demo(
     seed: int = 1,
     today: dt.date,
     reset: bool = False,
+    daily_work: bool = True,
 ) -> LoadResult:
-    """Build the demo Pemda (or a benchmark-sized one) in one transaction."""
+    """Build the demo Pemda (or a benchmark-sized one) in one transaction; `daily_work=False`
+    leaves out the activity logs and assignments."""
     started = time.perf_counter()
     timings: dict[str, float] = {}
     with transaction.atomic():
         result = _load(
-            code=code, employees=employees, seed=seed, today=today, reset=reset, timings=timings
+            code=code, employees=employees, seed=seed, today=today, reset=reset, timings=timings,
+            daily_work=daily_work,
         )
         commit_started = time.perf_counter()
     timings["commit"] = round(time.perf_counter() - commit_started, 2)
@@ -469,7 +472,8 @@ def load_demo(
 
 
 def _load(
-    *, code: str, employees: int, seed: int, today: dt.date, reset: bool, timings: dict[str, float]
+    *, code: str, employees: int, seed: int, today: dt.date, reset: bool, timings: dict[str, float],
+    daily_work: bool = True,
 ) -> tuple[Instansi, dict[str, int]]:
     """The body of load_demo, inside its transaction."""
     instansi, created = Instansi.objects.get_or_create(
@@ -498,7 +502,11 @@ def _load(
     )
     plans = _timed(timings, "plans_plan", lambda: build_plans(plan, seed=seed))
     plan.featured.update(plans.featured)  # the log-in without an SKP yet
-    work = _timed(timings, "work_plan", lambda: build_activities(plan, plans, seed=seed))
+    work = (
+        _timed(timings, "work_plan", lambda: build_activities(plan, plans, seed=seed))
+        if daily_work
+        else None
+    )
     counts = _timed(timings, "write", lambda: _write(plan, instansi, timings, plans, work))
     logins = {
         role: [plan.people[i].nip for i in plan.featured.get(role, [])] for role in ROLE_ORDER

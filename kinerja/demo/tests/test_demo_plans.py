@@ -35,7 +35,7 @@ YEAR = TODAY.year
 
 @pytest.fixture
 def demo(db):
-    return load_demo(today=TODAY).instansi
+    return load_demo(today=TODAY, daily_work=False).instansi
 
 
 def _current_positions(instansi):

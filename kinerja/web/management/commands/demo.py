@@ -70,6 +70,12 @@ class Command(BaseCommand):
             help="Reference date (YYYY-MM-DD) for TMT and acting dates; "
             "default: today in the server's time zone.",
         )
+        parser.add_argument(
+            "--no-daily-work",
+            action="store_true",
+            help="Leave out the three months of activity logs and assignments (faster; for "
+            "large synthetic sets and tests that do not need them).",
+        )
         parser.add_argument("--no-migrate", action="store_true", help="Skip `migrate`.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -93,6 +99,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 today=today,
                 reset=options["reset"],
+                daily_work=not options["no_daily_work"],
             )
         except DemoExists as exc:
             raise CommandError(
