@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kinerja.core.rules import log_deadline
+
 # --- Plausibility ---------------------------------------------------------------------------
 
 
@@ -109,11 +111,9 @@ def check_log(
 
 
 def editable_until(date: dt.date, deadline_day: int) -> dt.date:
-    """The last day a log of `date` may be written or changed: the deadline day of the next
-    month (core.rules.log_deadline, repeated here to keep this module free of imports)."""
-    if date.month == 12:
-        return dt.date(date.year + 1, 1, deadline_day)
-    return dt.date(date.year, date.month + 1, deadline_day)
+    """The last day a log of `date` may be written or changed: the performance year's logging
+    deadline of that month (core.rules.log_deadline: day N of the next month)."""
+    return log_deadline(date.year, date.month, deadline_day)
 
 
 def log_is_open(*, date: dt.date, today: dt.date, deadline_day: int, month_closed: bool) -> bool:

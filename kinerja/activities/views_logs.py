@@ -45,7 +45,6 @@ from kinerja.activities.selectors import (
     policy_for,
     policy_row,
 )
-from kinerja.activities.services._common import require_log_open
 from kinerja.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from kinerja.core.http import valid_filters
 from kinerja.core.models import AuditRecord, IdempotencyRecord
@@ -114,7 +113,7 @@ def lock_message(instansi_id: int | None, day: dt.date, today: dt.date) -> str:
     if instansi_id is None:
         return ""
     try:
-        require_log_open(instansi_id, day, today)
+        services.require_log_open(instansi_id, day, today)
     except Conflict as exc:
         return exc.message
     return ""

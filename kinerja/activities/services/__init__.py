@@ -3,7 +3,11 @@ writes and submits their logs; the supervisor who rates them, or an indirect sup
 the instansi allows, verifies or returns), refuses locked months, runs in a transaction and
 records the change in the audit trail."""
 
-from kinerja.activities.services._common import FLAG_LABELS, PLAUSIBILITY_MESSAGES
+from kinerja.activities.services._common import (
+    FLAG_LABELS,
+    PLAUSIBILITY_MESSAGES,
+    require_log_open,
+)
 from kinerja.activities.services.assignments import (
     assignment_comment_add,
     assignment_create,
@@ -32,6 +36,7 @@ __all__ = [
     "EVIDENCE_MESSAGES",
     "FLAG_LABELS",
     "PLAUSIBILITY_MESSAGES",
+    "require_log_open",
     "activity_delete",
     "activity_policy_save",
     "activity_return",
