@@ -55,3 +55,12 @@ def work(cast):
     from kinerja.activities.testing import work_cast
 
     return work_cast(cast)
+
+
+@pytest.fixture
+def ev(cast):
+    """The work cast with two verified logs of the pegawai today and the pegawai's evaluation
+    of the current period opened (kinerja/evaluations/testing.py)."""
+    from kinerja.evaluations.testing import eval_cast
+
+    return eval_cast(cast)

@@ -23,12 +23,16 @@ def registry() -> dict[str, Benchmark]:
         activity_create,
         import_employees,
         pohon_kinerja,
+        recompute_1k,
+        recompute_10k,
+        recompute_100k,
         rhk_write,
         verify_bulk,
     )
 
     benchmarks = [import_employees.BENCHMARK, pohon_kinerja.BENCHMARK, rhk_write.BENCHMARK]
     benchmarks += [activity_create.BENCHMARK, verify_bulk.BENCHMARK]
+    benchmarks += [recompute_1k.BENCHMARK, recompute_10k.BENCHMARK, recompute_100k.BENCHMARK]
     return {b.name: b for b in benchmarks}
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kinerja.people",
     "kinerja.plans",
     "kinerja.activities",
+    "kinerja.evaluations",
     "kinerja.web",
 ]
 

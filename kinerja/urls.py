@@ -16,4 +16,5 @@ urlpatterns = [
     path("impor/", include("kinerja.people.import_urls")),
     path("", include("kinerja.plans.urls")),
     path("", include("kinerja.activities.urls")),
+    path("", include("kinerja.evaluations.urls")),
 ]

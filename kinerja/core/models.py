@@ -177,3 +177,25 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}:{self.key}"
+
+
+class PersonPeriodLock(models.Model):
+    """Days of one person's work that may no longer change: written when their evaluation of a
+    period is finalised, removed by an audited reopen. Kept here (by id, not a foreign key)
+    because activities, which must honour it, sit above evaluations (DESIGN.md architecture)."""
+
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    pegawai_id = models.BigIntegerField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+    source = models.CharField(max_length=60)  # e.g. "evaluation:123"
+
+    class Meta:
+        verbose_name = "person period lock"
+        constraints = [
+            models.UniqueConstraint(fields=["source"], name="person_lock_unique_source"),
+        ]
+        indexes = [models.Index(fields=["pegawai_id", "start_date"], name="person_lock_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.pegawai_id} {self.start_date}..{self.end_date}"

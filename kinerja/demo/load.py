@@ -212,9 +212,11 @@ def reset_instansi(instansi: Instansi) -> dict[str, int]:
     Rows of other apps that PROTECT an employee or a position (SKPs, logs...) stop the reset
     with a ProtectedError: the transaction rolls back and nothing is lost."""
     from kinerja.demo.activities_load import reset_activities
+    from kinerja.demo.evaluations import reset_evaluations
     from kinerja.demo.plans_load import reset_plans  # it imports this module's helpers
 
-    deleted: dict[str, int] = reset_activities(instansi)  # logs point at RHKs and people
+    deleted: dict[str, int] = reset_evaluations(instansi)  # evaluations point at SKPs, people
+    deleted.update(reset_activities(instansi))  # logs point at RHKs and people
     deleted.update(reset_plans(instansi))  # plans and periods point at people and org
     deleted["role_grants"] = _delete(RoleGrant, instansi=instansi)
     deleted["accounts"] = _delete(Account, instansi=instansi)
@@ -511,6 +513,18 @@ def _load(
     logins = {
         role: [plan.people[i].nip for i in plan.featured.get(role, [])] for role in ROLE_ORDER
     }
+    if work is not None:  # after the daily work: evaluations count its verified logs
+        from kinerja.demo.evaluations import write_evaluations
+
+        counts.update(
+            _timed(
+                timings,
+                "evaluations",
+                lambda: write_evaluations(
+                    instansi, today=today, seed=seed, logins=logins, timings=timings
+                ),
+            )
+        )
     audit_record(
         actor=None,
         instansi=instansi,

@@ -32,6 +32,10 @@ _PREFIXES = (
     ("/sasaran/", "goals"),
     ("/pohon-kinerja/", "goals"),
     ("/periode/", "periods"),
+    ("/penilaian/", "evaluation"),
+    ("/keberatan/", "objections"),
+    ("/kalibrasi/", "calibration"),
+    ("/umpan-balik/", "feedback"),
 )
 
 
@@ -90,6 +94,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "monitoring": Role.ATASAN in roles
             or bool(roles & {Role.ADMIN_OPD, Role.ADMIN_BKPSDM, Role.PIMPINAN}),
             "monitoring_url": "/pemantauan/tim/" if Role.ATASAN in roles else "/pemantauan/opd/",
+            # Evaluation: one's own evaluations and feedback; objections for those who decide
+            # them (the supervisor's supervisor, admin BKPSDM where nobody is above), shown by
+            # role so no page pays a query for it; calibration for the instansi's readers.
+            "evaluation": scope.pegawai_id is not None,
+            "objections": Role.ATASAN in roles or scope.writes_whole_instansi,
+            "calibration": scope.instansi_id is not None and scope.reads_whole_instansi,
+            "feedback": scope.pegawai_id is not None,
             "audit": scope.reads_audit,
             "import": scope.writes_whole_instansi and scope.instansi_id is not None,
             "admin": bool(user.is_staff),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -12,7 +13,7 @@ from kinerja.activities import rules
 from kinerja.activities.models import Activity
 from kinerja.core.audit import audit_record
 from kinerja.core.errors import Conflict, Forbidden
-from kinerja.core.models import PerformanceMonth, PeriodState
+from kinerja.core.models import PerformanceMonth, PeriodState, PersonPeriodLock
 from kinerja.people.models import Account
 
 ACTIVITY_FIELDS = (
@@ -56,8 +57,19 @@ def require_owner(actor: Account, activity: Activity) -> None:
         raise Forbidden("forbidden", _("Only the employee may change their own activity log."))
 
 
-def require_log_open(instansi_id: int, date: dt.date, today: dt.date) -> None:
-    """The month of `date` may still be logged: before its deadline and not closed."""
+def require_log_open(
+    instansi_id: int, date: dt.date, today: dt.date, pegawai_id: int | None = None
+) -> None:
+    """The month of `date` may still be logged: before its deadline and not closed, and (for
+    `pegawai_id`) the person's evaluation covering the day is not finalised."""
+    if pegawai_id is not None and PersonPeriodLock.objects.filter(
+        pegawai_id=pegawai_id, start_date__lte=date, end_date__gte=date
+    ).exists():
+        raise Conflict(
+            "evaluation_final",
+            _("Your evaluation covering %(date)s is finalised: its logs can no longer change.")
+            % {"date": date.strftime("%d-%m-%Y")},
+        )
     # One query: the month with its year (both states and the deadline setting).
     month = (
         PerformanceMonth.objects.filter(
@@ -84,6 +96,31 @@ def require_log_open(instansi_id: int, date: dt.date, today: dt.date) -> None:
                 "year": date.year,
                 "deadline": rules.editable_until(date, year.log_deadline_day).strftime("%d-%m-%Y"),
             },
+        )
+
+
+def person_lock_exists() -> Exists:
+    """A finalised evaluation covers the log's day (for filtering many logs at once)."""
+    return Exists(
+        PersonPeriodLock.objects.filter(
+            pegawai_id=OuterRef("pegawai_id"),
+            start_date__lte=OuterRef("date"),
+            end_date__gte=OuterRef("date"),
+        )
+    )
+
+
+def require_not_locked(activity: Activity) -> None:
+    """Verifying or returning a log would change an evaluation that is already finalised."""
+    if PersonPeriodLock.objects.filter(
+        pegawai_id=activity.pegawai_id,
+        start_date__lte=activity.date,
+        end_date__gte=activity.date,
+    ).exists():
+        raise Conflict(
+            "evaluation_final",
+            _("The evaluation covering %(date)s is finalised: its logs can no longer change.")
+            % {"date": activity.date.strftime("%d-%m-%Y")},
         )
 
 

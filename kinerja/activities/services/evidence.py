@@ -342,7 +342,7 @@ def _require_editable(actor: Account, activity: Activity) -> None:
     require_owner(actor, activity)
     if not rules.log_editable(activity.status):
         raise Conflict("log_locked", _("A submitted or verified log cannot be changed."))
-    require_log_open(activity.instansi_id, activity.date, today_in(actor))
+    require_log_open(activity.instansi_id, activity.date, today_in(actor), activity.pegawai_id)
 
 
 def _require_room(activity: Activity) -> None:

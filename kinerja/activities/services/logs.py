@@ -24,8 +24,10 @@ from kinerja.activities.services._common import (
     ACTIVITY_FIELDS,
     PLAUSIBILITY_MESSAGES,
     lock,
+    person_lock_exists,
     record,
     require_log_open,
+    require_not_locked,
     require_owner,
 )
 from kinerja.core.audit import AuditEntry, audit_record_many, diff, snapshot
@@ -127,8 +129,8 @@ def activity_save(
         require_owner(actor, activity)
         if not rules.log_editable(activity.status):
             raise Conflict("log_locked", _("A submitted or verified log cannot be changed."))
-        require_log_open(actor.instansi_id, activity.date, today_in(actor))
-    require_log_open(actor.instansi_id, date, today_in(actor))
+        require_log_open(actor.instansi_id, activity.date, today_in(actor), activity.pegawai_id)
+    require_log_open(actor.instansi_id, date, today_in(actor), actor.pegawai_id)
     if not description.strip():
         raise ApplicationError("description_required", _("Describe what you did."))
     if not output_unit.strip() or output_quantity is None or output_quantity <= 0:
@@ -179,7 +181,7 @@ def activity_delete(
     if not rules.log_editable(activity.status):
         raise Conflict("log_locked", _("A submitted or verified log cannot be changed."))
     assert actor.instansi_id is not None
-    require_log_open(actor.instansi_id, activity.date, today_in(actor))
+    require_log_open(actor.instansi_id, activity.date, today_in(actor), activity.pegawai_id)
     before = snapshot(activity, ACTIVITY_FIELDS)
     record(actor, activity, "activity.delete", diff(before, None))
     for item in activity.evidence.all():
@@ -195,7 +197,7 @@ def activity_submit(
     activity = lock(activity, expected_version)
     require_owner(actor, activity)
     assert actor.instansi_id is not None
-    require_log_open(actor.instansi_id, activity.date, today_in(actor))
+    require_log_open(actor.instansi_id, activity.date, today_in(actor), activity.pegawai_id)
     target = rules.log_next(activity.status, "submit")
     if target is None:
         raise Conflict("invalid_transition", _("Only a draft or returned log can be submitted."))
@@ -211,6 +213,7 @@ def activity_submit(
 def _require_verifier(actor: Account, activity: Activity) -> None:
     if activity.pegawai_id not in verifiable_pegawai_ids(actor):
         raise Forbidden("forbidden", _("Only the employee's supervisor may verify this log."))
+    require_not_locked(activity)
 
 
 @transaction.atomic
@@ -274,6 +277,7 @@ def activity_verify_many(*, actor: Account, ids: Iterable[int]) -> dict[str, Any
     rows = list(
         Activity.objects.select_for_update()
         .filter(pk__in=wanted, pegawai_id__in=allowed_people, status=ActivityStatus.SUBMITTED)
+        .exclude(person_lock_exists())
         .values_list("pk", "instansi_id", "date", "description")
     )
     ok = [pk for pk, *_rest in rows]

@@ -156,11 +156,12 @@ def _row_modules() -> list[Any]:
 ROW_MODULES = _row_modules()
 for _module in ROW_MODULES:
     MATRIX.extend(_module.ROWS)
-EXTRA_TARGETS: dict[str, Callable[..., str]] = {
-    kind: resolver
-    for _module in ROW_MODULES
-    for kind, resolver in getattr(_module, "TARGETS", {}).items()
-}
+EXTRA_TARGETS: dict[str, Callable[..., str]] = {}
+for _module in ROW_MODULES:
+    for _kind, _resolver in getattr(_module, "TARGETS", {}).items():
+        # Two modules naming the same kind would silently run one's rows on the other's targets.
+        assert _kind not in EXTRA_TARGETS, f"matrix target kind {_kind!r} defined twice"
+        EXTRA_TARGETS[_kind] = _resolver
 
 # --- Resolving targets ----------------------------------------------------------------------
 
