@@ -64,3 +64,12 @@ def ev(cast):
     from kinerja.evaluations.testing import eval_cast
 
     return eval_cast(cast)
+
+
+@pytest.fixture
+def tpp(cast):
+    """The cast with the 2026 calendar, the national TPP preset active and October 2026's
+    presensi on time for everyone with a position (kinerja/allowances/testing.py)."""
+    from kinerja.allowances.testing import tpp_cast
+
+    return tpp_cast(cast)

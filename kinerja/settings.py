@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "kinerja.plans",
     "kinerja.activities",
     "kinerja.evaluations",
+    "kinerja.attendance",
+    "kinerja.allowances",
     "kinerja.web",
 ]
 

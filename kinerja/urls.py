@@ -17,4 +17,6 @@ urlpatterns = [
     path("", include("kinerja.plans.urls")),
     path("", include("kinerja.activities.urls")),
     path("", include("kinerja.evaluations.urls")),
+    path("", include("kinerja.attendance.urls")),
+    path("", include("kinerja.allowances.urls")),
 ]

@@ -15,23 +15,29 @@ touched: a person's work of the days of a locked evaluation stays out of their o
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import Count, Field, FilteredRelation, Q, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Count, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from kinerja.activities.models import Activity, ActivityStatus, Assignment, AssignmentStatus
 from kinerja.core import rules as period_rules
 from kinerja.core.audit import audit_record
+from kinerja.core.bulk import (
+    CHUNK,
+    gc_paused,
+    insert_rows,
+    jsonable,
+    stream_rows,
+    update_rows,
+)
 from kinerja.core.models import PerformanceYear
 from kinerja.evaluations import rules
 from kinerja.evaluations.models import (
@@ -46,8 +52,6 @@ from kinerja.evaluations.presets import DEFAULT_METHOD
 from kinerja.plans.models import Indicator, Skp, SkpStatus
 
 LOCKED_STATUSES = [s for s in EvaluationStatus.values if s in rules.LOCKED]
-CHUNK = 2000  # rows per ORM bulk statement (SQLite)
-BIG_CHUNK = 10_000  # rows fetched at a time, rows per UPDATE ... FROM unnest on PostgreSQL
 ZERO = Decimal(0)
 Progress = Callable[[str, int, int], None]
 
@@ -232,7 +236,7 @@ def _read_plans(
     # period_target is pure: computed once per distinct (target, range top, monthly targets).
     targets: dict[tuple[Any, ...], tuple[Decimal | None, Decimal | None]] = {}
     for (pk, rhk_id, skp_id, kind, parent_id, aspek, target_kind, target_min, target_max,
-         unit, *planned) in _stream(indicators.values_list(
+         unit, *planned) in stream_rows(indicators.values_list(
             "pk", "rhk_id", "rhk__skp_id", "rhk__kind", "rhk__parent_id", "aspek", "target_kind",
             "target_min", "target_max", "unit", *(f"month_{m}__target" for m in months),
          ).order_by("rhk__skp_id", "rhk__kind", "rhk__order", "rhk_id", "order", "pk")):
@@ -348,7 +352,7 @@ def _assignments(
         found = found.filter(assignee_id__in=list(pegawai_ids))
     rhk_of: dict[int, int] = {}
     finished: list[tuple[int, int, dt.date]] = []
-    for pk, rhk_id, assignee_id, status, closed_at in _stream(found.values_list(
+    for pk, rhk_id, assignee_id, status, closed_at in stream_rows(found.values_list(
         "pk", "rhk_id", "assignee_id", "status", "closed_at"
     )):
         rhk_of[pk] = rhk_id
@@ -388,22 +392,6 @@ def _day_start(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
-def _stream(rows: QuerySet[Any, Any]) -> Iterator[tuple[Any, ...]]:
-    """The rows of a values_list query, a chunk at a time. On PostgreSQL through a plain
-    cursor, not a server-side one: PostgreSQL plans a cursor for its first rows and never in
-    parallel, which made the GROUP BY over the logs twice as slow as the bare query. The
-    values come as the driver gives them (Decimal, date, JSON as text), without Django's
-    per-row converters."""
-    if connection.vendor != "postgresql":
-        yield from rows.iterator(chunk_size=BIG_CHUNK)
-        return
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(BIG_CHUNK):
-            yield from chunk
-
-
 # --- The recompute ------------------------------------------------------------------------------
 
 
@@ -431,23 +419,9 @@ def recompute(
     """Recompute the derived figures of a period's evaluations (all of the instansi's, creating
     the missing ones when `create`, or only `evaluation_ids`). See the module docstring for
     the guarantees."""
-    with _cyclic_gc_paused():
+    with gc_paused():
         return _recompute(instansi_id, spec, evaluation_ids=evaluation_ids, create=create,
                           include_locked=include_locked, progress=progress, actor=actor)
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """The recompute holds millions of tuples and lists at 100k employees, none in a reference
-    cycle; the cyclic garbage collector kept walking them all (15-25% of the CPU of a run).
-    Reference counting still frees everything; the collector resumes after the run."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _recompute(
@@ -476,7 +450,7 @@ def _recompute(
         )
     evals: dict[int, _Eval] = {}  # by SKP: one evaluation per SKP and period
     for (pk, skp_id, pegawai_id, start, end, status, hasil, perilaku, calibrated,
-         *old) in _stream(rows.order_by().values_list(
+         *old) in stream_rows(rows.order_by().values_list(
             "pk", "skp_id", "pegawai_id", "start_date", "end_date", "status", "hasil_rating",
             "perilaku_rating", "calibrated", *EVAL_FIELDS)):
         locked = status in LOCKED_STATUSES
@@ -494,7 +468,7 @@ def _recompute(
     writes = _Writes()
     if create and chosen is None:
         # The SKPs still without an evaluation of the period (none on a second run).
-        for skp_id, pegawai_id, opd_id, jabatan_id, start, end in _stream(evaluable_skps(
+        for skp_id, pegawai_id, opd_id, jabatan_id, start, end in stream_rows(evaluable_skps(
             instansi_id, spec
         ).exclude(pk__in=period.values("skp_id")).order_by().values_list(
             "pk", "pegawai_id", "opd_id", "jabatan_id", "start_date", "end_date"
@@ -534,7 +508,8 @@ def _recompute(
     plans = _read_plans(Indicator.objects.filter(**skp_filter), spec, evals)
     # Existing realisations by evaluation, then indicator: (pk, realisation, derived values).
     existing: dict[int, dict[int, tuple[Any, ...]]] = {}
-    for pk, eval_id, ind_id, realisation, *values in _stream(IndicatorRealisation.objects.filter(
+    reals = IndicatorRealisation.objects
+    for pk, eval_id, ind_id, realisation, *values in stream_rows(reals.filter(
         evaluation__in=period.filter(pk__in=rows.values("pk")) if chosen is not None
         else period
     ).order_by().values_list("pk", "evaluation_id", "indicator_id", "realisation",
@@ -598,7 +573,7 @@ def _log_groups(
     if pegawai_ids is not None:
         logs = logs.filter(pegawai_id__in=list(pegawai_ids))
     keys = ["pegawai_id", "rhk_id", "assignment_id", "unit"] + (["date"] if by_date else [])
-    return _stream(
+    return stream_rows(
         logs.annotate(unit=Lower("output_unit"))
         .values(*keys)
         .annotate(quantity=Sum("output_quantity"), minutes=Sum("minutes"), logs=Count("*"))
@@ -619,7 +594,7 @@ def _annual_inputs(
     )
     if chosen is not None:
         periodic = periodic.filter(skp_id__in=rows.values("skp_id"))
-    for ind_id, quantity, logs, minutes, assignments in _stream(
+    for ind_id, quantity, logs, minutes, assignments in stream_rows(
         IndicatorRealisation.objects.filter(evaluation__in=periodic)
         .values("indicator_id")
         .annotate(quantity=Sum(Coalesce("realisation", "prefilled")), logs=Sum("log_count"),
@@ -628,7 +603,7 @@ def _annual_inputs(
         .values_list("indicator_id", "quantity", "logs", "minutes", "assignments")
     ):
         acc[ind_id] = [quantity, int(logs or 0), int(minutes or 0), int(assignments or 0)]
-    for skp_id, total in _stream(periodic.values("skp_id").annotate(
+    for skp_id, total in stream_rows(periodic.values("skp_id").annotate(
         total=Sum("verified_minutes")
     ).order_by().values_list("skp_id", "total")):
         e = evals.get(skp_id)
@@ -726,143 +701,26 @@ def _write(
              spec.number, e.start, e.end, *writes.new_eval_values[e.skp_id], now, now, now)
             for e in writes.new_evals
         ]
-        _insert(Evaluation, eval_names, rows, postgres, skip_conflicts=True)
+        insert_rows(Evaluation, eval_names, rows, postgres, skip_conflicts=True)
         # Ours are the ones computed at this run's `now` (created_at is auto_now_add: the ORM
         # path sets its own).
-        pk_of_skp = dict(_stream(period.filter(computed_at=now).order_by().values_list(
+        pk_of_skp = dict(stream_rows(period.filter(computed_at=now).order_by().values_list(
             "skp_id", "pk")))
     if writes.new_reals:
         names = ("evaluation_id", "indicator_id", *REAL_FIELDS)
-        _insert(IndicatorRealisation, names, (
+        insert_rows(IndicatorRealisation, names, (
             (eval_pk if eval_pk is not None else pk_of_skp[skp_id], ind_id, *values)
             for eval_pk, skp_id, ind_id, values in writes.new_reals
             if eval_pk is not None or skp_id in pk_of_skp
         ), postgres)
     if writes.changed_reals:
-        _update(IndicatorRealisation, REAL_FIELDS, writes.changed_reals, postgres)
+        update_rows(IndicatorRealisation, REAL_FIELDS, writes.changed_reals, postgres)
     for start in range(0, len(writes.stale), CHUNK):
         IndicatorRealisation.objects.filter(pk__in=writes.stale[start:start + CHUNK]).delete()
     if writes.changed_evals:
-        _update(Evaluation, (*EVAL_FIELDS, "computed_at"),
+        update_rows(Evaluation, (*EVAL_FIELDS, "computed_at"),
                 [(pk, (*values, now)) for pk, values in writes.changed_evals], postgres)
     return len(pk_of_skp)
-
-
-def _columns(model: type[models.Model], names: Sequence[str]) -> list[Field[Any, Any]]:
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    return [by_attname[name] for name in names]
-
-
-def _insert(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple[Any, ...]],
-            postgres: bool, *, skip_conflicts: bool = False) -> None:
-    """Insert rows (values of the fields `names`, the other fields their defaults): COPY on
-    PostgreSQL (into a scratch table first when rows that conflict with a unique constraint
-    are to be skipped), the ORM's bulk_create elsewhere."""
-    if not postgres:
-        model._default_manager.bulk_create(
-            [model(**dict(zip(names, row, strict=True))) for row in rows], batch_size=CHUNK,
-            ignore_conflicts=skip_conflicts,
-        )
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    template: list[Any] = []
-    for f in fields:
-        default = f.get_default()
-        template.append(json.dumps(default) if isinstance(f, models.JSONField) else default)
-    position = {f.attname: i for i, f in enumerate(fields)}
-    slots = [position[name] for name in names]
-    json_slots = [i for i, name in enumerate(names) if isinstance(fields[position[name]],
-                                                                  models.JSONField)]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    text = [_copy_text(v) for v in template]
-    with connection.cursor() as cursor:
-        if skip_conflicts:
-            target = connection.ops.quote_name("_kinerja_copy")
-            cursor.execute(f"DROP TABLE IF EXISTS {target}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {target} ON COMMIT DROP AS "
-                           f"SELECT {columns} FROM {table} WITH NO DATA")
-        else:
-            target = table
-        _copy_lines(cursor, f"COPY {target} ({columns}) FROM STDIN", text, slots, json_slots,
-                    rows)
-        if skip_conflicts:
-            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} "
-                           "ON CONFLICT DO NOTHING")
-            cursor.execute(f"DROP TABLE {target}")
-
-
-def _copy_lines(cursor: Any, sql: str, text: list[str], slots: list[int], json_slots: list[int],
-                rows: Iterable[tuple[Any, ...]]) -> None:
-    with cursor.copy(sql) as copy:
-        lines: list[str] = []
-        for row in rows:
-            line = list(text)
-            for slot, value in zip(slots, row, strict=True):
-                line[slot] = _copy_text(value)
-            for i in json_slots:
-                line[slots[i]] = _copy_text(json.dumps(row[i]))
-            lines.append("\t".join(line))
-            if len(lines) == BIG_CHUNK:
-                copy.write("\n".join(lines) + "\n")
-                lines = []
-        if lines:
-            copy.write("\n".join(lines) + "\n")
-
-
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format (faster than the driver's write_row for many rows)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-                    .replace("\r", "\\r"))
-        return str(value)
-    if isinstance(value, dt.date):  # datetime too
-        return str(value.isoformat())
-    return str(value)
-
-
-def _update(model: type[models.Model], names: Sequence[str],
-            changed: Sequence[tuple[int, tuple[Any, ...]]], postgres: bool) -> None:
-    """Set the fields `names` of the rows (pk, values): UPDATE ... FROM unnest(arrays) in
-    chunks on PostgreSQL, the ORM's bulk_update elsewhere."""
-    if not postgres:
-        model._default_manager.bulk_update(
-            [model(pk=pk, **dict(zip(names, values, strict=True))) for pk, values in changed],
-            [f.name for f in _columns(model, names)], batch_size=CHUNK,
-        )
-        return
-    fields = _columns(model, names)
-    quote = connection.ops.quote_name
-    casts = []
-    for f in fields:
-        kind = "text" if isinstance(f, models.JSONField) else f.db_type(connection) or "text"
-        casts.append(f"%s::{kind}[]")
-    sets = ", ".join(
-        f"{quote(f.column)} = v.c{i}" + ("::jsonb" if isinstance(f, models.JSONField) else "")
-        for i, f in enumerate(fields)
-    )
-    aliases = ", ".join(f"c{i}" for i in range(len(fields)))
-    table = quote(model._meta.db_table)
-    sql = (f"UPDATE {table} SET {sets} FROM unnest(%s::bigint[], {', '.join(casts)}) "
-           f"AS v(id, {aliases}) WHERE {table}.{quote('id')} = v.id")
-    json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    with connection.cursor() as cursor:
-        for start in range(0, len(changed), BIG_CHUNK):
-            part = changed[start:start + BIG_CHUNK]
-            arrays: list[list[Any]] = [[pk for pk, _ in part]]
-            for i in range(len(fields)):
-                column = [values[i] for _, values in part]
-                if i in json_at:
-                    column = [json.dumps(v) for v in column]
-                arrays.append(column)
-            cursor.execute(sql, arrays)
 
 
 def _json_line(line: dict[str, Any]) -> dict[str, Any]:
@@ -870,19 +728,9 @@ def _json_line(line: dict[str, Any]) -> dict[str, Any]:
     dict of numbers."""
     return {
         k if type(k) is str else str(k):
-        str(v) if type(v) is Decimal else v if type(v) in (int, str) else _jsonable(v)
+        str(v) if type(v) is Decimal else v if type(v) in (int, str) else jsonable(v)
         for k, v in line.items()
     }
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return value
 
 
 def evaluations_of_period(instansi_id: int, spec: PeriodSpec) -> QuerySet[Evaluation]:

@@ -230,6 +230,8 @@ class ImportKind(models.TextChoices):
     POSITIONS = "positions", _("Positions")
     EMPLOYEES = "employees", _("Employees")
     HISTORY = "history", _("Position history")
+    PRESENSI = "presensi", _("Attendance (presensi)")
+    LEAVES = "leaves", _("Leave and permission")
 
 
 class ImportRun(models.Model):
@@ -294,6 +296,9 @@ class LeaveKind(models.TextChoices):
     MELAHIRKAN = "melahirkan", _("Maternity leave")
     ALASAN_PENTING = "alasan_penting", _("Leave for important reasons")
     DINAS_LUAR = "dinas_luar", _("Official travel")
+    CLTN = "cltn", _("Unpaid leave (CLTN)")
+    TUGAS_BELAJAR = "tugas_belajar", _("Study assignment")
+    IZIN = "izin", _("Permission (izin)")
     LAINNYA = "lainnya", _("Other")
 
 

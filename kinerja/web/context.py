@@ -36,6 +36,8 @@ _PREFIXES = (
     ("/keberatan/", "objections"),
     ("/kalibrasi/", "calibration"),
     ("/umpan-balik/", "feedback"),
+    ("/kehadiran/", "attendance"),
+    ("/tpp/", "tpp"),
 )
 
 
@@ -101,6 +103,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "objections": Role.ATASAN in roles or scope.writes_whole_instansi,
             "calibration": scope.instansi_id is not None and scope.reads_whole_instansi,
             "feedback": scope.pegawai_id is not None,
+            # Attendance and TPP: one's own; the instansi's readers and OPD admins see lists.
+            "attendance": scope.pegawai_id is not None or scope.reads_whole_instansi
+            or Role.ADMIN_OPD in roles,
+            "tpp": scope.pegawai_id is not None or scope.reads_whole_instansi
+            or Role.ADMIN_OPD in roles,
             "audit": scope.reads_audit,
             "import": scope.writes_whole_instansi and scope.instansi_id is not None,
             "admin": bool(user.is_staff),

@@ -1,0 +1,5 @@
+"""TPP API: months."""
+
+from ninja import Router
+
+router = Router(tags=["tpp"])

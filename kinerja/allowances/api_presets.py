@@ -1,0 +1,5 @@
+"""TPP API: presets."""
+
+from ninja import Router
+
+router = Router(tags=["tpp"])

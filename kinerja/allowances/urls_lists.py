@@ -1,0 +1,3 @@
+"""TPP pages: lists."""
+
+urlpatterns: list = []

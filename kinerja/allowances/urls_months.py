@@ -1,0 +1,3 @@
+"""TPP pages: months."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""TPP pages: presets."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Attendance API operations."""
+
+from ninja import Router
+
+router = Router(tags=["attendance"])

@@ -1,0 +1,3 @@
+"""Attendance pages: days."""
+
+urlpatterns: list = []

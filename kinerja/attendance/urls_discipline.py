@@ -1,0 +1,3 @@
+"""Attendance pages: discipline."""
+
+urlpatterns: list = []
