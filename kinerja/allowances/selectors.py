@@ -291,6 +291,6 @@ def what_if_compare(account: Account, tpp_month: TppMonth, params: Mapping[str, 
                       "people": len(v), "before": sum((p.before for p in v), ZERO),
                       "after": sum((p.after for p in v), ZERO),
                       "diff": sum((p.diff for p in v), ZERO)} for k, v in grouped.items()),
-                    key=lambda d: d["name"])
+                    key=lambda d: str(d["name"]))
     return WhatIf(tpp_month, people, by_opd, sum((p.before for p in people), ZERO),
                   sum((p.after for p in people), ZERO))

@@ -274,7 +274,7 @@ def adjustment_create(*, actor: Account, tpp_month: TppMonth, pegawai: Pegawai,
 
 
 def pegawai_for_adjustment(actor: Account, nip: str) -> Pegawai:
-    found = pegawai_visible_to(actor, action="edit").filter(nip=nip).first()
+    found = pegawai_visible_to(actor, action="change").filter(nip=nip).first()
     if found is None:
         raise NotFound("not_found", _("No employee with this NIP."))
     return found

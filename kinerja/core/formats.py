@@ -18,7 +18,7 @@ def number_id(value: Any, places: int = 0) -> str:
     number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     whole, _dot, frac = f"{abs(number):.{places}f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
