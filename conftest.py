@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Fixtures that reach the database (pytest-django's, and live_server, which asks for
+# transactional_db at run time so it is not in a test's fixture closure).
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_reset_sequences",
+                               "django_db_serialized_rollback", "live_server"})
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (DATABASE_URL set) only the tests that touch the database run: the others
+    (pure rules, hypothesis properties, parsers) cannot behave differently there, and CI runs
+    them on SQLite. KINERJA_TEST_ALL=1 runs everything anyway."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")) or os.environ.get("KINERJA_TEST_ALL"):
+        return
+    keep = [item for item in items if _uses_database(item)]
+    dropped = [item for item in items if not _uses_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
