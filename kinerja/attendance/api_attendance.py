@@ -174,14 +174,14 @@ def override_save(request: HttpRequest, year: int, payload: OverrideIn) -> Any:
 
 
 @router.delete(
-    "/calendar/{year}/overrides/{override_id}", response={204: None, **ERRORS},
+    "/calendar/overrides/{override_id}", response={204: None, **ERRORS},
     summary="Remove an OPD or unit schedule (admin BKPSDM); its people follow the instansi's",
 )
-def override_delete(request: HttpRequest, year: int, override_id: int) -> Status:
+def override_delete(request: HttpRequest, override_id: int) -> Status:
     account = account_of(request)
     selectors.require_manager(account)
     schedule = selectors.get_schedule_for(account, override_id)
-    if schedule.year != year or (schedule.opd_id is None and schedule.unit_id is None):
+    if schedule.opd_id is None and schedule.unit_id is None:
         raise NotFound("not_found", _("Schedule not found."))
     services.schedule_delete(actor=account, schedule=schedule)
     return Status(204, None)
