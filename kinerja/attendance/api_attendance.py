@@ -177,7 +177,7 @@ def override_save(request: HttpRequest, year: int, payload: OverrideIn) -> Any:
     "/calendar/overrides/{override_id}", response={204: None, **ERRORS},
     summary="Remove an OPD or unit schedule (admin BKPSDM); its people follow the instansi's",
 )
-def override_delete(request: HttpRequest, override_id: int) -> Status:
+def override_delete(request: HttpRequest, override_id: int) -> Status[None]:
     account = account_of(request)
     selectors.require_manager(account)
     schedule = selectors.get_schedule_for(account, override_id)
@@ -220,7 +220,7 @@ def holiday_add(request: HttpRequest, payload: HolidayIn) -> Any:
     "/holidays/{holiday_id}", response={204: None, **ERRORS},
     summary="Remove a holiday (admin BKPSDM); the day's presensi are measured again",
 )
-def holiday_delete(request: HttpRequest, holiday_id: int) -> Status:
+def holiday_delete(request: HttpRequest, holiday_id: int) -> Status[None]:
     account = account_of(request)
     selectors.require_manager(account)
     services.holiday_delete(actor=account, holiday=selectors.get_holiday_for(account,
@@ -253,7 +253,7 @@ def discipline_list(request: HttpRequest,
     "/discipline-cases", response={201: DisciplineOut, **ERRORS},
     summary="Record a hukuman disiplin from its decree (admin BKPSDM)",
 )
-def discipline_create(request: HttpRequest, payload: DisciplineIn) -> Status:
+def discipline_create(request: HttpRequest, payload: DisciplineIn) -> Status[DisciplineCase]:
     account = account_of(request)
     selectors.require_manager(account)
     pegawai = get_pegawai_for(account, nip=normalise_nip(payload.nip), action="change")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
@@ -376,6 +376,9 @@ class MonthSummary:
     def __len__(self) -> int:
         return self.count()
 
+    def __iter__(self) -> Iterator[SummaryRow]:
+        return iter(self[0:self.count()])
+
     @overload
     def __getitem__(self, index: int) -> SummaryRow: ...
 
@@ -443,9 +446,9 @@ class MonthSummary:
             counted = [d for d in month_days if d <= self.until]
             on_leave: dict[str, int] = {}
             for day in counted:
-                kind = leave_on(leaves.get(p.pk, ()), day)
-                if kind:
-                    on_leave[kind] = on_leave.get(kind, 0) + 1
+                leave = leave_on(leaves.get(p.pk, ()), day)
+                if leave:
+                    on_leave[leave] = on_leave.get(leave, 0) + 1
             c = presence.get(p.pk, {})
             late = {b.code: c.get(f"b{i}", 0) for i, b in enumerate(self.bands)
                     if b.applies_to == rules.LATE}

@@ -90,7 +90,7 @@ def calendar_index(request: HttpRequest) -> HttpResponse:
 
 def _places(user: Account) -> list[tuple[Any, Any]]:
     """The OPDs and, under each, its units, as choices "opd:<id>" / "unit:<id>"."""
-    instansi_id = user.instansi_id
+    instansi_id = selectors.require_instansi(user)
     opds = list(Opd.objects.filter(instansi_id=instansi_id).order_by("name", "pk"))
     units: dict[int, list[UnitKerja]] = {}
     for unit in UnitKerja.objects.filter(instansi_id=instansi_id).order_by("path", "name"):
@@ -218,9 +218,8 @@ def holiday_add(request: HttpRequest) -> HttpResponse:
                              % {"date": holiday.date.isoformat(), "name": holiday.name})
             return redirect(calendar_url(holiday.date.year, "libur"))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
     return redirect(calendar_url(year, "libur"))
 
 

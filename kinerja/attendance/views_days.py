@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -117,13 +117,13 @@ def my_month(request: HttpRequest) -> HttpResponse:
         "team": [],
     }
     if user.pegawai_id is not None:
-        pegawai = Pegawai.objects.get(pk=user.pegawai_id)
+        pegawai = Pegawai.objects.get(pk=user.pegawai_id)  # one's own record
         context.update(_month_context(user, pegawai, first, today, reverse("attendance_mine")))
         context["pegawai"] = pegawai
         context["cases"] = _cases(user, pegawai, first)
     if not context["reads_summary"] and scope.is_atasan:
         # The people below the atasan (the instansi's readers and admin OPD use the summary).
-        context["team"] = list(pegawai_visible_to(user).exclude(pk=user.pegawai_id)
+        context["team"] = list(pegawai_visible_to(user).exclude(pk=scope.pegawai_id or 0)
                                .order_by("name", "nip")[:TEAM_SHOWN])
     return render(request, "attendance/month.html", context)
 
@@ -160,7 +160,8 @@ def summary(request: HttpRequest) -> HttpResponse:
     elif len(opds) == 1:
         chosen = opds[0]
     rows = selectors.month_summary(user, first, opd=chosen, today=today)
-    page = Paginator(rows, SUMMARY_PAGE).get_page(request.GET.get("page"))
+    paginator: Paginator[selectors.SummaryRow] = Paginator(rows, SUMMARY_PAGE)
+    page: Page[selectors.SummaryRow] = paginator.get_page(request.GET.get("page"))
     bands = rows.bands
     query = f"bulan={first:%Y-%m}" + (f"&opd={chosen.pk}" if chosen else "")
     context = {
