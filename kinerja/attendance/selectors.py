@@ -350,8 +350,9 @@ class MonthSummary:
 
     Counts come from the stored measurements (Presensi.late_minutes, early_minutes,
     working_day), as the TPP computation reads them: per person the present days, missing
-    check-in/out and the days in each band; tanpa keterangan is the working days up to today
-    less the present days less the working days on leave, never below 0."""
+    check-in/out and the days in each band, leaving out days covered by leave (leave wins, as
+    on the person's month); tanpa keterangan is the working days up to today less the present
+    days less the working days on leave."""
 
     def __init__(self, people: QuerySet[Pegawai], *, instansi_id: int, first: dt.date,
                  last: dt.date, today: dt.date,
@@ -393,27 +394,45 @@ class MonthSummary:
             return rows[0]
         return self.rows(list(self.people[index]))
 
-    def _band_aggregates(self) -> dict[str, Any]:
+    def _aggregates(self, leave_spans: Q | None) -> dict[str, Any]:
+        """Per person: present days, missing check-in/out, minutes, days in each band; days
+        on leave left out (leave covers the day, as in person_month)."""
+
+        def counted(condition: Q) -> Q:
+            return condition & ~leave_spans if leave_spans is not None else condition
+
+        present = Q(check_in__isnull=False) | Q(check_out__isnull=False)
         aggregates: dict[str, Any] = {
-            "present": Count("id", filter=Q(check_in__isnull=False) | Q(check_out__isnull=False)),
-            "missing_in": Count("id", filter=Q(check_in__isnull=True, check_out__isnull=False)),
-            "missing_out": Count("id", filter=Q(check_out__isnull=True, check_in__isnull=False)),
-            "late_total": Sum("late_minutes"),
-            "early_total": Sum("early_minutes"),
+            "present": Count("id", filter=counted(present)),
+            "missing_in": Count("id", filter=counted(Q(check_in__isnull=True,
+                                                       check_out__isnull=False))),
+            "missing_out": Count("id", filter=counted(Q(check_out__isnull=True,
+                                                        check_in__isnull=False))),
+            "late_total": Sum("late_minutes", filter=counted(Q(late_minutes__gt=0))),
+            "early_total": Sum("early_minutes", filter=counted(Q(early_minutes__gt=0))),
         }
         for i, band in enumerate(self.bands):
             column = "late_minutes" if band.applies_to == rules.LATE else "early_minutes"
             condition = Q(**{f"{column}__gte": band.low})
             if band.high is not None:
                 condition &= Q(**{f"{column}__lte": band.high})
-            aggregates[f"b{i}"] = Count("id", filter=condition)
+            aggregates[f"b{i}"] = Count("id", filter=counted(condition))
         return aggregates
 
     def rows(self, people: list[Pegawai]) -> list[SummaryRow]:
         if not people:
             return []
         ids = [p.pk for p in people]
-        aggregates = self._band_aggregates()
+        leaves: dict[int, list[tuple[str, dt.date, dt.date]]] = defaultdict(list)
+        leave_spans: Q | None = None
+        for pid, kind, start, end in Leave.objects.filter(
+            pegawai_id__in=ids, start_date__lte=self.last, end_date__gte=self.first
+        ).order_by("start_date", "pk").values_list("pegawai_id", "kind", "start_date",
+                                                   "end_date"):
+            leaves[pid].append((kind, start, end))
+            span = Q(pegawai_id=pid, date__gte=start, date__lte=end)
+            leave_spans = span if leave_spans is None else leave_spans | span
+        aggregates = self._aggregates(leave_spans)
         names = list(aggregates)
         presence: dict[int, dict[str, int]] = {}
         if self.first <= self.until:
@@ -424,12 +443,6 @@ class MonthSummary:
                 .values_list("pegawai_id", *names)
             ):
                 presence[pid] = {k: int(v or 0) for k, v in zip(names, values, strict=True)}
-        leaves: dict[int, list[tuple[str, dt.date, dt.date]]] = defaultdict(list)
-        for pid, kind, start, end in Leave.objects.filter(
-            pegawai_id__in=ids, start_date__lte=self.last, end_date__gte=self.first
-        ).order_by("start_date", "pk").values_list("pegawai_id", "kind", "start_date",
-                                                   "end_date"):
-            leaves[pid].append((kind, start, end))
         if self._calendars is None:
             self._calendars = Calendars(self.instansi_id)
         year_cal = self._calendars.year(self.first.year)
