@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
 import pytest
 
 from kinerja.attendance import selectors, services
