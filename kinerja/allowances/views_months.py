@@ -453,7 +453,7 @@ def explain(data: Explanation) -> ExplanationView:
     inputs: Mapping[str, Any] = line.inputs or {}
     working_days = inputs.get("working_days", 0)
     used = ["base", "components"]
-    ceiling = Section("ceiling", _("1. The ceiling of your position"),
+    ceiling = Section("ceiling", _("1. The ceiling of the position"),
                       total_label=_("TPP ceiling"), total=line.ceiling)
     parts = Section("parts", _("2. Parts and the performance factor"),
                     total_label=_("Payable before deductions"), total=line.payable)
@@ -521,11 +521,11 @@ def explain(data: Explanation) -> ExplanationView:
                                                   "base": rupiah(_dec(raw.get("base")))}
             if code == "bpjs_employee":
                 contributions.items.append(Item(
-                    _("BPJS Kesehatan, your share"), of_base, -amount, rule=rule))
+                    _("BPJS Kesehatan, the employee's share"), of_base, -amount, rule=rule))
             else:
                 contributions.items.append(Item(
                     _("BPJS Kesehatan, the Pemda's share"),
-                    _("%(of_base)s, paid by the Pemda on top (not taken from your TPP)")
+                    _("%(of_base)s, paid by the Pemda on top (not taken from the TPP)")
                     % {"of_base": of_base}, None, amount, rule=rule))
         elif kind == "tax":
             used.append("pph21")
@@ -538,7 +538,7 @@ def explain(data: Explanation) -> ExplanationView:
             else:
                 contributions.items.append(Item(
                     _("PPh 21, borne by the APBD"),
-                    _("%(of_base)s, paid by the Pemda (not taken from your TPP)")
+                    _("%(of_base)s, paid by the Pemda (not taken from the TPP)")
                     % {"of_base": of_base}, None, amount, rule=rule))
     if not contributions.items:
         contributions.items.append(Item(_("No BPJS or PPh 21 on this TPP.")))

@@ -118,7 +118,7 @@ def test_the_page_shows_every_line_with_its_rupiah(late, client_for):
         "Absent without notice (tanpa keterangan)", "4% × 1 day = 4% of Rp5.764.000",
         "-Rp230.560",
         "Total deductions", "-Rp518.760",
-        "BPJS Kesehatan, your share", "1% of Rp1.786.840", "-Rp17.868",
+        "BPJS Kesehatan, the employee&#x27;s share", "1% of Rp1.786.840", "-Rp17.868",
         "BPJS Kesehatan, the Pemda&#x27;s share", "Rp71.474",
         "PPh 21, borne by the APBD", "5% of the gross Rp1.786.840 (golongan III/a)",
         "Rp89.342",
@@ -151,6 +151,27 @@ def test_the_page_shows_what_was_counted_and_the_rules(late, client_for):
     assert "PP 94/2021 Pasal 11" in other and "PP 94/2021 Pasal 11" not in used
 
 
+def test_pph21_withheld_comes_off_the_net(cast, client_for):
+    import copy
+
+    from kinerja.allowances.models import TppPreset
+
+    setup_month(cast, LATE)
+    preset = TppPreset.objects.get(instansi=cast.instansi, is_active=True)
+    params = copy.deepcopy(preset.versions.get().params)
+    params["pph21"]["mode"] = "withheld"
+    services.preset_version_create(actor=cast.admin_bkpsdm, preset=preset, params=params,
+                                   effective_from=dt.date(2026, 10, 1), note="PPh dipotong")
+    compute(cast)
+    # net = gross 1,786,840 - BPJS 17,868 - PPh 21 89,342
+    assert TppLine.objects.get(pegawai=cast.people["pegawai"]).net == Decimal(1679630)
+    page = text(client_for(cast.pegawai).get(url(cast)))
+    assert "PPh 21, withheld" in page and "-Rp89.342" in page
+    assert "gross minus the employee's BPJS share and the PPh 21 withheld" in page
+    assert "Rp1.679.630" in page
+    assert "version 2, in force from 1 Oktober 2026" in page
+
+
 def test_an_employee_on_time_all_month_has_no_deductions(late, client_for):
     page = text(client_for(late.pegawai2).get(url(late, "pegawai2")))
     assert "No deductions this month." in page
@@ -170,6 +191,43 @@ def test_the_cap_is_shown_when_deductions_exceed_the_payable(cast, client_for):
     assert "Cap: deductions stop at 100% of the payable Rp2.305.600" in page
     assert "+Rp230.560" in page  # the part above the cap, given back
     assert "TKPKN monthly cap 100%" in page  # the source of max_cut_pct
+
+
+def test_a_move_mid_month_prorates_each_position(cast, client_for):
+    setup_month(cast)
+    first = PositionAssignment.objects.get(pegawai=cast.people["pegawai2"])
+    first.end_date = dt.date(2026, 10, 15)
+    first.save()
+    PositionAssignment.objects.create(instansi=cast.instansi, pegawai=cast.people["pegawai2"],
+                                      jabatan=cast.positions["pengelola"], kind="definitif",
+                                      start_date=dt.date(2026, 10, 16))
+    compute(cast)
+    # 11 working days in each half: kelas 6 5,764,000 x 11/22 + kelas 7 6,633,000 x 11/22.
+    line = TppLine.objects.get(pegawai=cast.people["pegawai2"])
+    assert line.ceiling == Decimal(2882000 + 3316500)
+    page = text(client_for(cast.pegawai2).get(url(cast, "pegawai2")))
+    assert "11 days of 22 working days held; full month Rp5.764.000" in page
+    assert "11 days of 22 working days held; full month Rp6.633.000" in page
+    assert "Rp2.882.000" in page and "Rp3.316.500" in page and "Rp6.198.500" in page
+    assert "kelas 6 for 11 days; kelas 7 for 11 days" in page
+
+
+def test_an_acting_position_adds_the_difference(cast, client_for):
+    setup_month(cast)
+    PositionAssignment.objects.create(instansi=cast.instansi, pegawai=cast.people["kasi"],
+                                      jabatan=cast.positions["kabid"], kind="plt",
+                                      start_date=dt.date(2026, 9, 1))
+    compute(cast)
+    # Plt kabid (kelas 12, 16,000,000) over the own kelas 9 (9,360,000): the higher of the two,
+    # so 6,640,000 more for the whole month.
+    assert TppLine.objects.get(pegawai=cast.people["kasi"]).ceiling == Decimal(16000000)
+    page = text(client_for(cast.accounts["kasi"]).get(url(cast, "kasi")))
+    assert "Acting (Plt/Plh) position, kelas 12" in page
+    assert "22 days of 22 working days; full rate Rp16.000.000" in page
+    assert "Rp6.640.000" in page and "plt: higher_of" in page
+    assert "kelas 12 for 22 days (acting, Plt/Plh)" in page
+    assert "the higher of the own and the acting position" in page.partition(
+        "Notes on the other parameters")[0]  # the plt source is among the rules used
 
 
 def test_a_final_predikat_sets_the_performance_factor(cast, client_for):

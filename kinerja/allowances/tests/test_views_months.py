@@ -288,8 +288,13 @@ def test_amounts_as_typed_in_indonesia(raw, value):
 
 
 def test_admin_opd_sees_their_opd_only(approved, client_for):
+    tpp_month = TppMonth.objects.get()
+    for who, reason in (("pegawai", "Koreksi Dinkes"), ("outsider", "Koreksi Disdik")):
+        services.adjustment_create(actor=approved.admin_bkpsdm, tpp_month=tpp_month,
+                                   pegawai=approved.people[who], amount="1000", reason=reason)
     client = client_for(approved.admin_opd)
     page = text(client.get(MONTH_PAGE))
+    assert "Koreksi Dinkes" in page and "Koreksi Disdik" not in page
     dinkes, disdik = approved.opds["dinkes"], approved.opds["disdik"]
     assert f'href="/tpp/{PERIOD}/opd/{dinkes.pk}/"' in page
     assert f'/opd/{disdik.pk}/' not in page and "Dinas Pendidikan" not in page
@@ -389,3 +394,30 @@ def test_month_list_queries_do_not_grow(computed, client_for, django_assert_max_
     assert TppMonth.objects.count() == 4
     many = _count(client, INDEX, django_assert_max_num_queries)
     assert many == few
+
+
+# --- Django admin -----------------------------------------------------------------------------
+
+
+def test_the_django_admin_lists_tpp_read_only(approved, client_for):
+    services.adjustment_create(actor=approved.admin_bkpsdm, tpp_month=TppMonth.objects.get(),
+                               pegawai=approved.people["pegawai"], amount="1000", reason="uji")
+    other = build_cast("kab-lain")
+    from kinerja.allowances.testing import tpp_cast
+
+    tpp_cast(other)
+    services.month_compute(actor=None, instansi_id=other.instansi.pk, month=MONTH)
+    account = approved.admin_bkpsdm
+    account.is_staff = True
+    account.save()
+    client = client_for(account)
+    for model, rows in [("tpppreset", 1), ("tpppresetversion", 1), ("tppmonth", 1),
+                        ("tppline", 10), ("tppadjustment", 1)]:
+        response = client.get(reverse(f"admin:allowances_{model}_changelist"))
+        assert response.status_code == 200, model
+        assert response.context["cl"].result_count == rows, model  # own instansi only
+    line = TppLine.objects.filter(month__instansi=approved.instansi).first()
+    response = client.get(reverse("admin:allowances_tppline_change", args=[line.pk]))
+    assert response.status_code == 200
+    assert b'type="submit"' not in response.content or b'name="_save"' not in response.content
+    assert client.get(reverse("admin:allowances_tppadjustment_add")).status_code == 403
