@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
 from django.contrib import messages
@@ -77,6 +78,16 @@ def month_of(request: HttpRequest, today: dt.date) -> dt.date:
         return today.replace(day=1)
 
 
+def code_rows(counts: selectors.MonthCounts) -> list[tuple[Any, Any, Any, Any]]:
+    """(late code, days, early code, days) side by side, then the missing check-in/out."""
+    rows: list[tuple[Any, Any, Any, Any]] = [
+        (late[0], late[1], early[0], early[1]) for late, early in zip_longest(
+            counts.late.items(), counts.early.items(), fillvalue=("", None))
+    ]
+    rows.append((_("No check-in"), counts.missing_in, _("No check-out"), counts.missing_out))
+    return rows
+
+
 def _month_context(user: Account, pegawai: Pegawai, first: dt.date, today: dt.date,
                    url: str) -> dict[str, Any]:
     pm = selectors.person_month(pegawai, first.year, first.month, today=today)
@@ -84,6 +95,7 @@ def _month_context(user: Account, pegawai: Pegawai, first: dt.date, today: dt.da
         "pm": pm,
         "days": [DayView(d) for d in pm.days],
         "counts": pm.counts,
+        "code_rows": code_rows(pm.counts),
         "leave_counts": [(selectors.leave_label(k), n) for k, n in pm.counts.leave.items()],
         "month": first,
         "today": today,
