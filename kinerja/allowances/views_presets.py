@@ -19,7 +19,7 @@ import datetime as dt
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,6 +43,7 @@ from kinerja.allowances.forms_presets import (
     KELAS,
     LEAVE_MODE_LABELS,
     PLT_LABELS,
+    PPH_KEYS,
     PPH_MODE_LABELS,
     ROUNDING_LABELS,
     SOURCE_CHANGED,
@@ -68,7 +69,7 @@ from kinerja.attendance.models import Sanction
 from kinerja.core import formats
 from kinerja.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from kinerja.people.access import request_account, scope_for, today_in
-from kinerja.people.models import Account, EmployeeStatus, Pegawai
+from kinerja.people.models import Account, AsnType, EmployeeStatus, Pegawai
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,20 @@ def _list(params: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
     return [x for x in value if isinstance(x, dict)] if isinstance(value, list) else []
 
 
+def _kelas_first(item: tuple[Any, Any]) -> tuple[int, str]:
+    """Kelas keys highest first, as the Perbup tables list them (PostgreSQL's jsonb does not
+    keep the order they were written in)."""
+    key = str(item[0])
+    return (-int(key), key) if key.isdigit() else (1, key)
+
+
+def _in_order(values: Mapping[str, Any], order: Sequence[str]) -> list[tuple[str, Any]]:
+    """The items of a parameter object in a fixed order (known keys first, then the rest by
+    name), whatever order the database returns them in."""
+    rank = {key: i for i, key in enumerate(order)}
+    return sorted(values.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
 def _kelas_list(values: Any) -> str:
     return ", ".join(str(v) for v in values) if isinstance(values, list) else str(values)
 
@@ -161,7 +176,7 @@ def _component(c: Mapping[str, Any]) -> dict[str, Any]:
     by_kelas = as_dict(c.get("pct_by_kelas"))
     if by_kelas:
         how += "; " + ", ".join(_("kelas %(k)s: %(pct)s") % {"k": k, "pct": pct_text(v)}
-                                for k, v in by_kelas.items())
+                                for k, v in sorted(by_kelas.items(), key=_kelas_first))
     eligible = as_dict(c.get("eligible"))
     who = []
     if eligible.get("kelas"):
@@ -267,11 +282,13 @@ def describe(params: Mapping[str, Any]) -> dict[str, Any]:
                    "detail": _leave(leave.get(kind) or {})}
                   for kind in rules.LEAVE_KINDS if isinstance(leave.get(kind, {}), dict)],
         "sanctions": [(_label(Sanction, k), pct_text(v))
-                      for k, v in _dict(params, "sanctions").items()],
+                      for k, v in _in_order(_dict(params, "sanctions"), Sanction.values)],
         "max_cut_pct": pct_text(params.get("max_cut_pct", "100")),
         "status_pct": [(_label(EmployeeStatus, k), pct_text(v))
-                       for k, v in _dict(params, "status_pct").items()],
-        "asn_type_pct": [(k, pct_text(v)) for k, v in _dict(params, "asn_type_pct").items()],
+                       for k, v in _in_order(_dict(params, "status_pct"),
+                                             EmployeeStatus.values)],
+        "asn_type_pct": [(k, pct_text(v)) for k, v in _in_order(_dict(params, "asn_type_pct"),
+                                                                 AsnType.values)],
         "plt_mode": str(PLT_LABELS.get(plt.get("mode", "own"), plt.get("mode", ""))),
         "plt_pct": pct_text(plt.get("pct", "0")) if plt.get("mode") == "own_plus_pct" else None,
         "bpjs": {"employee": pct_text(bpjs.get("employee_pct", "1")),
@@ -282,7 +299,7 @@ def describe(params: Mapping[str, Any]) -> dict[str, Any]:
                                             pph.get("mode", ""))),
         "pph_rates": [(_("golongan %(g)s: %(pct)s") if k != "default" else
                        _("other golongan: %(pct)s")) % {"g": k, "pct": pct_text(v)}
-                      for k, v in rates.items()],
+                      for k, v in _in_order(rates, PPH_KEYS)],
         "rounding_unit": money_text(rounding.get("unit", "1")),
         "rounding_mode": str(ROUNDING_LABELS.get(rounding.get("mode", "half_up"),
                                                  rounding.get("mode", ""))),

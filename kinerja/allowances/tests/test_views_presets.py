@@ -174,7 +174,8 @@ def test_a_version_is_shown_in_plain_language_with_its_sources(tpp, client_for):
         "Temporarily dismissed",
         "the higher of the own and the acting position",
         "1% paid by the employee (deducted), 4% by the Pemda, on the TPP up to Rp12.000.000",
-        "borne by the APBD (shown, not deducted)", "golongan III: 5%",
+        "borne by the APBD (shown, not deducted): golongan I: 0%, golongan II: 0%, "
+        "golongan III: 5%, golongan IV: 15%, other golongan: 0%",
         "to Rp1, to the nearest (half up)",
         # The sources with their marks.
         "Permentan 68/2012 (RULES.md 2.4 preset A, P)", "(P) secondary source",
@@ -192,7 +193,7 @@ def test_lubuklinggau_shows_reference_index_and_components(tpp, client_for):
     assert "Rp29.286.000" in page and "Rp17.311.827" in page
     assert "Kondisi kerja (Pengguna Anggaran)" in page
     assert "kelas 14, 15; heads of an OPD (Pengguna Anggaran) only" in page
-    assert "25% of the basic TPP; kelas 4: 40%" in page
+    assert "25% of the basic TPP; kelas 4: 40%, kelas 3: 40%, kelas 2: 50%, kelas 1: 50%" in page
 
 
 # --- A new version --------------------------------------------------------------------------
