@@ -3,13 +3,15 @@ employees, the rules (allowances.rules) in Python over plain values, the writes 
 transaction at the end.
 
 Reads: the position assignments in force during the month (with the person and the kelas), the
-calendars (two queries a year), one GROUP BY over the month's presensi (a count per lateness
-band of the preset), the leaves and discipline cases touching the month, and what the preset's
-performance factor needs (the period's evaluations, or one SUM over verified logs) and, where
-the preset cuts days without a work log, the logged days. Writes: new TppLines with COPY (on
-PostgreSQL), changed ones with UPDATE ... FROM unnest, gone ones deleted, the month's totals and
-one audit record. A second run on the same inputs writes nothing and adds no audit record; an
-approved month is never touched. The same inputs and preset version give the same rupiah.
+calendars (two queries a year), one GROUP BY over the month's presensi outside leave days (a
+count per lateness band of the preset and, where the preset cuts days without a work log, the
+present days without one), the leaves and discipline cases touching the month, and what the
+preset's performance factor needs (the period's evaluations, or one SUM over verified logs).
+Writes: new TppLines with COPY (on PostgreSQL), changed ones with UPDATE ... FROM unnest, gone
+ones deleted, the month's totals and one audit record. A second run on the same inputs writes
+no line and adds no audit record (a month left `computing` by the page is only marked
+computed again); an approved month is never touched. The same inputs and preset version give
+the same rupiah.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -196,9 +198,13 @@ def month_working_days(calendars: Calendars, month: Month, person: PersonRow) ->
 
 def read_presensi(instansi_id: int, month: Month, preset: rules.Preset,
                   until: dt.date) -> dict[int, dict[str, int]]:
-    """One GROUP BY: per person, present days, missing check-in/out, days per preset band."""
+    """One GROUP BY: per person, present days, missing check-in/out, days per preset band and,
+    where the preset cuts days without a work log, the present days without one. A day on
+    leave is left out (leave covers the day, as in attendance.rules.day_status): a scan on a
+    day of dinas luar neither hides an absence elsewhere nor costs a lateness band."""
+    present = Q(check_in__isnull=False) | Q(check_out__isnull=False)
     aggregates: dict[str, Any] = {
-        "present": Count("id", filter=Q(check_in__isnull=False) | Q(check_out__isnull=False)),
+        "present": Count("id", filter=present),
         "missing_in": Count("id", filter=Q(check_in__isnull=True, check_out__isnull=False)),
         "missing_out": Count("id", filter=Q(check_out__isnull=True, check_in__isnull=False)),
     }
@@ -208,8 +214,17 @@ def read_presensi(instansi_id: int, month: Month, preset: rules.Preset,
         if band.high is not None:
             condition &= Q(**{f"{column}__lte": band.high})
         aggregates[f"b{i}"] = Count("id", filter=condition)
+    if preset.no_log_pct:
+        logged = Activity.objects.filter(pegawai_id=OuterRef("pegawai_id"),
+                                         date=OuterRef("date")).exclude(
+            status=ActivityStatus.DRAFT)
+        aggregates["present_no_log"] = Count("id", filter=present & ~Exists(logged))
+    on_leave = Leave.objects.filter(pegawai_id=OuterRef("pegawai_id"),
+                                    start_date__lte=OuterRef("date"),
+                                    end_date__gte=OuterRef("date"))
     rows = (Presensi.objects.filter(instansi_id=instansi_id, date__gte=month.first,
                                     date__lte=min(month.last, until), working_day=True)
+            .filter(~Exists(on_leave))
             .order_by().values("pegawai_id").annotate(**aggregates)
             .values_list("pegawai_id", *aggregates))
     names = list(aggregates)
@@ -262,17 +277,6 @@ def read_minutes(instansi_id: int, month: Month) -> dict[int, int]:
     return dict(stream_rows(rows))
 
 
-def read_log_days(instansi_id: int, month: Month) -> dict[int, set[dt.date]]:
-    out: dict[int, set[dt.date]] = defaultdict(set)
-    rows = (Activity.objects.filter(pegawai__instansi_id=instansi_id, date__gte=month.first,
-                                    date__lte=month.last)
-            .exclude(status=ActivityStatus.DRAFT).order_by().values_list("pegawai_id", "date")
-            .distinct())
-    for pid, day in stream_rows(rows):
-        out[pid].add(day)
-    return out
-
-
 # --- Computing ------------------------------------------------------------------------------------
 
 
@@ -280,8 +284,8 @@ def person_month(preset: rules.Preset, month: Month, person: PersonRow, working_
                  presence: Mapping[str, int] | None,
                  leaves: Iterable[tuple[str, dt.date, dt.date]],
                  sanctions: Iterable[tuple[str, Decimal | None]],
-                 evaluation: tuple[str, Decimal | None] | None, minutes: int | None,
-                 log_days: set[dt.date] | None) -> rules.PersonMonth:
+                 evaluation: tuple[str, Decimal | None] | None,
+                 minutes: int | None) -> rules.PersonMonth:
     """The rules' input for one person from the rows read."""
     working = set(person.working)
     leave_days: dict[str, int] = defaultdict(int)
@@ -297,11 +301,11 @@ def person_month(preset: rules.Preset, month: Month, person: PersonRow, working_
     counts = presence or {}
     band_days = {band.code: counts.get(f"b{i}", 0) for i, band in enumerate(preset.bands)
                  if counts.get(f"b{i}")}
-    present = counts.get("present", 0)
+    present = counts.get("present", 0)  # days on leave are not in the counts
     absent = max(0, len(working) - present - len(on_leave))
-    no_log = 0
-    if preset.no_log_pct and log_days is not None:
-        no_log = len(working - on_leave - log_days)
+    # Days without a work log count as absent (Ogan Ilir): the absent days are cut already,
+    # so only the present days without a log are cut for it.
+    no_log = counts.get("present_no_log", 0) if preset.no_log_pct else 0
     predikat, score = evaluation if evaluation else (None, None)
     return rules.PersonMonth(
         pegawai_id=person.pegawai_id, asn_type=person.asn_type, status=person.status,
@@ -351,7 +355,6 @@ class MonthInputs:
     sanctions: dict[int, list[tuple[str, Decimal | None]]]
     evaluations: dict[int, tuple[str, Decimal | None]]
     minutes: dict[int, int] | None
-    log_days: dict[int, set[dt.date]] | None
 
 
 def read_inputs(instansi_id: int, month: Month, preset: rules.Preset,
@@ -369,7 +372,6 @@ def read_inputs(instansi_id: int, month: Month, preset: rules.Preset,
         evaluations=(read_evaluations(instansi_id, month)
                      if factors & {"predikat", "score"} else {}),
         minutes=read_minutes(instansi_id, month) if "minutes" in factors else None,
-        log_days=read_log_days(instansi_id, month) if preset.no_log_pct else None,
     )
 
 
@@ -384,7 +386,6 @@ def compute_all(inputs: MonthInputs, month: Month,
             inputs.leaves.get(pid, ()), inputs.sanctions.get(pid, ()),
             inputs.evaluations.get(pid),
             None if inputs.minutes is None else inputs.minutes.get(pid, 0),
-            None if inputs.log_days is None else inputs.log_days.get(pid, set()),
         )
         result = rules.compute(inputs.preset, pm)
         out[pid] = line_values(person, result, _inputs_json(pm))
@@ -435,7 +436,7 @@ def _compute_month(instansi_id: int, month: Month, *, actor: Any, progress: Prog
     total_gross = sum((v[gross_at] for v in values.values()), Decimal(0))
     digest = results_digest(values)
     wrote = bool(new or changed or gone) or tpp_month.version_id != version.pk \
-        or tpp_month.results_digest != digest or tpp_month.status != TppMonthStatus.COMPUTED
+        or tpp_month.results_digest != digest
     now = timezone.now()
     with transaction.atomic():
         locked = TppMonth.objects.select_for_update().get(pk=tpp_month.pk)
@@ -464,6 +465,12 @@ def _compute_month(instansi_id: int, month: Month, *, actor: Any, progress: Prog
                 context={"created": len(new), "changed": len(changed), "removed": len(gone),
                          "preset_version": version.pk},
             )
+        elif locked.status != TppMonthStatus.COMPUTED:
+            # Started from the page (status `computing`) or failed before, and the results
+            # are the same: the month is computed again, nothing to audit.
+            TppMonth.objects.filter(pk=tpp_month.pk).update(
+                status=TppMonthStatus.COMPUTED, progress_done=len(values),
+                progress_total=len(values), message="")
     tpp_month.refresh_from_db()
     return ComputeResult(tpp_month, len(values), len(new), len(changed), len(gone), total_net,
                          wrote)

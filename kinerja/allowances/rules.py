@@ -6,9 +6,11 @@ prorated over the working days a person held each position; (2) the split into p
 (3) the performance factor of the kinerja part (predikat, score or verified minutes); (4) the
 deductions for lateness and early leave by band, unexcused absence, missing check-in or
 check-out, days without a work log, leave (2.6) and discipline sanctions (2.5), each a percent
-of its base; (5) the total cut clamped at `max_cut_pct` of the payable amount (and never more
-than it); (6) BPJS Kesehatan and PPh 21 (2.7). Every amount is Decimal, rounded as the preset
-says; the same inputs and preset always give the same rupiah.
+of its base; (5) the cuts off a part (a `deduction_base` other than the total, Kepahiang's 40%
+disiplin part) stop at what is paid of that part, and the total cut is clamped at `max_cut_pct`
+of the payable amount (and never more than it); (6) BPJS Kesehatan and PPh 21 (2.7). Every
+amount is Decimal, rounded as the preset says; the same inputs and preset always give the same
+rupiah.
 
 Where RULES.md marks a number (P) or (U) it is a preset parameter, never a constant here.
 """
@@ -178,15 +180,16 @@ def basic_by_kelas(params: Mapping[str, Any], reader: _Reader | None = None) -> 
     regional index rounded to the rupiah (`reference_by_kelas` x `index`, Lubuklinggau 2022:
     Rp29,286,000 x 0.59112978 = Rp17,311,827)."""
     r = reader or _Reader(params)
-    base = params.get("base") or {}
+    base = _mapping(r, params, "base")
     out: dict[int, Decimal] = {}
     if "reference_by_kelas" in base:
         index = r.dec(base.get("index", "1"), "base.index", low=ZERO)
-        for key, value in base["reference_by_kelas"].items():
+        for key, value in _mapping(r, base, "reference_by_kelas",
+                                   "base.reference_by_kelas").items():
             kelas = r.kelas(key, "base.reference_by_kelas")
             out[kelas] = (r.dec(value, f"base.reference_by_kelas.{key}") * index).quantize(
                 Decimal(1), rounding=ROUND_HALF_UP)
-    for key, value in (base.get("by_kelas") or {}).items():
+    for key, value in _mapping(r, base, "by_kelas", "base.by_kelas").items():
         out[r.kelas(key, "base.by_kelas")] = r.dec(value, f"base.by_kelas.{key}")
     if not out:
         r.problems.append("base: give the basic TPP per kelas (by_kelas) or the reference "
@@ -196,30 +199,82 @@ def basic_by_kelas(params: Mapping[str, Any], reader: _Reader | None = None) -> 
     return out
 
 
+def _objects(r: _Reader, params: Mapping[str, Any], name: str) -> list[tuple[int, Any]]:
+    """(index, item) of a list of objects, each item that is not an object reported (a preset
+    edited by hand must give a list of problems, never a crash)."""
+    value = params.get(name) or []
+    if not isinstance(value, list):
+        r.problems.append(f"{name}: give a list")
+        return []
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, Mapping):
+            out.append((i, item))
+        else:
+            r.problems.append(f"{name}[{i}]: give an object")
+    return out
+
+
+def _mapping(r: _Reader, params: Mapping[str, Any], name: str,
+             where: str | None = None) -> Mapping[str, Any]:
+    value = params.get(name) or {}
+    if not isinstance(value, Mapping):
+        r.problems.append(f"{where or name}: give an object")
+        return {}
+    return value
+
+
+def _flag(r: _Reader, value: Any, where: str, *, none: bool = False) -> Any:
+    """A yes/no parameter (None allowed where `none`): JSON true/false only, so that the
+    string "false" is never read as yes."""
+    if isinstance(value, bool) or (none and value is None):
+        return value
+    r.problems.append(f"{where}: '{value}' is not true or false")
+    return None if none else False
+
+
+def _duplicates(values: Sequence[str]) -> list[str]:
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for value in values:
+        (twice if value in seen else seen).add(value)
+    return sorted(twice)
+
+
 def parse_preset(params: Mapping[str, Any]) -> Preset:
     """Check a preset's parameters and build the Preset; PresetError lists every problem."""
+    if not isinstance(params, Mapping):
+        raise PresetError(["the parameters must be an object"])
     r = _Reader(params)
     basic = basic_by_kelas(params, r)
     components = []
-    for i, c in enumerate(params.get("components") or []):
+    for i, c in _objects(r, params, "components"):
         where = f"components[{i}]"
         eligible = c.get("eligible") or {}
+        if not isinstance(eligible, Mapping):
+            r.problems.append(f"{where}.eligible: give an object")
+            eligible = {}
         kelas_list = eligible.get("kelas")
+        if kelas_list is not None and not isinstance(kelas_list, list):
+            r.problems.append(f"{where}.eligible.kelas: give a list of kelas")
+            kelas_list = None
         components.append(Component(
             key=str(c.get("key") or f"c{i}"), label=str(c.get("label") or c.get("key") or ""),
             pct=r.pct(c["pct"], f"{where}.pct") if "pct" in c else None,
             pct_by_kelas={r.kelas(k, where): r.pct(v, f"{where}.pct_by_kelas.{k}")
-                          for k, v in (c.get("pct_by_kelas") or {}).items()},
+                          for k, v in _mapping(r, c, "pct_by_kelas",
+                                               f"{where}.pct_by_kelas").items()},
             fixed=r.dec(c["fixed"], f"{where}.fixed") if "fixed" in c else None,
             kelas=frozenset(r.kelas(k, where) for k in kelas_list) if kelas_list else None,
-            budget_holder=eligible.get("budget_holder"),
+            budget_holder=_flag(r, eligible.get("budget_holder"),
+                                f"{where}.eligible.budget_holder", none=True),
         ))
         if "pct" not in c and "fixed" not in c and not c.get("pct_by_kelas"):
             r.problems.append(f"{where}: give pct, pct_by_kelas or fixed")
     if not components:
         r.problems.append("components: at least one component (for example beban kerja 100%)")
     parts = []
-    for i, p in enumerate(params.get("parts") or []):
+    for i, p in _objects(r, params, "parts"):
         parts.append(Part(str(p.get("key") or f"p{i}"), str(p.get("label") or p.get("key")),
                           r.pct(p.get("pct", 0), f"parts[{i}].pct"),
                           r.choice(p.get("factor", "none"), FACTORS, f"parts[{i}].factor")))
@@ -228,10 +283,14 @@ def parse_preset(params: Mapping[str, Any]) -> Preset:
     elif sum(p.pct for p in parts) != HUNDRED:
         r.problems.append(f"parts: the percentages add up to {sum(p.pct for p in parts)}, "
                           "not 100")
+    for key in _duplicates([p.key for p in parts]):
+        r.problems.append(f"parts: the key '{key}' is used twice")
+    if any(p.key == "total" for p in parts):
+        r.problems.append("parts: 'total' names the whole TPP; give the part another key")
     part_keys = ("total", *(p.key for p in parts))
     bands = []
     band_pct = {}
-    for i, b in enumerate(params.get("bands") or []):
+    for i, b in _objects(r, params, "bands"):
         where = f"bands[{i}]"
         high = b.get("high")
         band = Band(str(b.get("code") or f"B{i}"),
@@ -241,6 +300,8 @@ def parse_preset(params: Mapping[str, Any]) -> Preset:
         bands.append(band)
         band_pct[band.code] = r.pct(b.get("pct", 0), f"{where}.pct")
     r.problems.extend(f"bands: {p}" for p in check_bands(bands))
+    for code in _duplicates([b.code for b in bands]):
+        r.problems.append(f"bands: the code '{code}' is used twice")
     codes = {b.code for b in bands}
     missing_in = params.get("missing_in_code")
     missing_out = params.get("missing_out_code")
@@ -248,34 +309,54 @@ def parse_preset(params: Mapping[str, Any]) -> Preset:
         if code and code not in codes:
             r.problems.append(f"{name}: '{code}' is not one of the bands")
     leave: dict[str, LeaveRule] = {}
-    for kind, rule in (params.get("leave") or {}).items():
+    for kind, rule in _mapping(r, params, "leave").items():
         where = f"leave.{kind}"
         if kind not in LEAVE_KINDS:
             r.problems.append(f"{where}: '{kind}' is not a leave kind")
             continue
+        if not isinstance(rule, Mapping):
+            r.problems.append(f"{where}: give an object")
+            continue
         mode = r.choice(rule.get("mode", "none"), LEAVE_MODES, f"{where}.mode")
-        table = tuple(
-            (int(r.dec(low, where)), None if high in (None, "") else int(r.dec(high, where)),
-             r.pct(pct, f"{where}.table"))
-            for low, high, pct in (rule.get("table") or [])
-        )
+        rows = []
+        for j, row in enumerate(rule.get("table") or []):
+            if not isinstance(row, list | tuple) or len(row) != 3:
+                r.problems.append(f"{where}.table[{j}]: give [first day, last day, cut %]")
+                continue
+            low, high, pct = row
+            rows.append((int(r.dec(low, where, low=Decimal(1))),
+                         None if high in (None, "") else int(r.dec(high, where)),
+                         r.pct(pct, f"{where}.table")))
+        table = tuple(sorted(rows, key=lambda row: row[0]))
+        for a, b in zip(table, table[1:], strict=False):
+            if a[1] is None or a[1] >= b[0]:
+                r.problems.append(f"{where}.table: the rows from day {a[0]} and from day "
+                                  f"{b[0]} overlap")
+        for low, high, _pct in table:
+            if high is not None and high < low:
+                r.problems.append(f"{where}.table: {low}..{high} is not a range of days")
+        by_month = rule.get("by_month") or []
+        if not isinstance(by_month, list | tuple):
+            r.problems.append(f"{where}.by_month: give a list of cut % (month 1, 2, ...)")
+            by_month = []
         leave[kind] = LeaveRule(
             mode, r.pct(rule.get("pct", 0), f"{where}.pct"),
             int(r.dec(rule.get("free_days", 0), f"{where}.free_days")), table,
-            tuple(r.pct(v, f"{where}.by_month") for v in rule.get("by_month") or []),
+            tuple(r.pct(v, f"{where}.by_month") for v in by_month),
         )
         if mode == "days_in_month" and not table:
             r.problems.append(f"{where}: days_in_month needs a table")
         if mode == "month_of_leave" and not rule.get("by_month"):
             r.problems.append(f"{where}: month_of_leave needs by_month")
     factor_predikat = {}
+    predikat_params = _mapping(r, params, "factor_predikat")
     for name in PREDIKATS:
-        value = (params.get("factor_predikat") or {}).get(name, "100")
+        value = predikat_params.get(name, "100")
         factor_predikat[name] = r.dec(value, f"factor_predikat.{name}", high=Decimal(200))
-    bpjs = params.get("bpjs") or {}
-    pph = params.get("pph21") or {}
-    rounding = params.get("rounding") or {}
-    plt = params.get("plt") or {}
+    bpjs = _mapping(r, params, "bpjs")
+    pph = _mapping(r, params, "pph21")
+    rounding = _mapping(r, params, "rounding")
+    plt = _mapping(r, params, "plt")
     preset = Preset(
         basic=basic,
         components=tuple(components),
@@ -297,25 +378,26 @@ def parse_preset(params: Mapping[str, Any]) -> Preset:
         no_log_pct=r.pct(params.get("no_log_pct_per_day", "0"), "no_log_pct_per_day"),
         leave=leave,
         sanctions={k: r.pct(v, f"sanctions.{k}") for k, v in
-                   (params.get("sanctions") or {}).items()},
+                   _mapping(r, params, "sanctions").items()},
         max_cut_pct=r.pct(params.get("max_cut_pct", "100"), "max_cut_pct"),
         asn_type_pct={k: r.pct(v, f"asn_type_pct.{k}") for k, v in
-                      (params.get("asn_type_pct") or {}).items()},
+                      _mapping(r, params, "asn_type_pct").items()},
         status_pct={k: r.pct(v, f"status_pct.{k}") for k, v in
-                    (params.get("status_pct") or {}).items()},
+                    _mapping(r, params, "status_pct").items()},
         plt_mode=r.choice(plt.get("mode", "own"), PLT_MODES, "plt.mode"),
         plt_pct=r.pct(plt.get("pct", "0"), "plt.pct"),
         bpjs_employee_pct=r.pct(bpjs.get("employee_pct", "1"), "bpjs.employee_pct"),
         bpjs_employer_pct=r.pct(bpjs.get("employer_pct", "4"), "bpjs.employer_pct"),
         bpjs_ceiling=r.dec(bpjs.get("ceiling", "12000000"), "bpjs.ceiling"),
-        bpjs_on_tpp=bool(bpjs.get("on_tpp", True)),
+        bpjs_on_tpp=_flag(r, bpjs.get("on_tpp", True), "bpjs.on_tpp"),
         pph_mode=r.choice(pph.get("mode", "borne_by_apbd"), PPH_MODES, "pph21.mode"),
-        pph_rates={str(k): r.pct(v, f"pph21.rates.{k}") for k, v in
-                   (pph.get("rates") or {}).items()},
+        pph_rates={str(k).upper() if str(k) != "default" else "default":
+                   r.pct(v, f"pph21.rates.{k}") for k, v in
+                   _mapping(r, pph, "rates", "pph21.rates").items()},
         rounding_unit=r.dec(rounding.get("unit", "1"), "rounding.unit", low=Decimal("0.01")),
         rounding_mode=r.choice(rounding.get("mode", "half_up"), tuple(ROUNDING_MODES),
                                "rounding.mode"),
-        sources={str(k): str(v) for k, v in (params.get("sources") or {}).items()},
+        sources={str(k): str(v) for k, v in _mapping(r, params, "sources").items()},
     )
     if r.problems:
         raise PresetError(r.problems)
@@ -422,7 +504,8 @@ def ceiling_of(preset: Preset, holdings: Sequence[Holding], working_days: int,
     own = [h for h in holdings if not h.acting]
     acting = [h for h in holdings if h.acting]
     total = ZERO
-    shown = max(own, key=lambda h: h.days).kelas if own else None
+    # the kelas held longest (on a tie the later one, the position the person holds now)
+    shown = max(reversed(own), key=lambda h: h.days).kelas if own else None
     for h in own:
         amount = full(h) * Decimal(min(h.days, working_days)) / Decimal(working_days)
         total += amount
@@ -488,6 +571,21 @@ def _leave_cut(rule: LeaveRule, days: int, month_no: int, working_days: int) -> 
     return HUNDRED * Decimal(min(days, working_days)) / Decimal(max(working_days, 1))
 
 
+def split(total: Decimal, pcts: Sequence[Decimal], unit: Decimal) -> list[Decimal]:
+    """`total` (a multiple of `unit`) split by percentages adding up to 100, each share a
+    multiple of `unit` and the shares adding up to the total exactly (largest remainder:
+    rounding each share on its own could pay a rupiah more or less than the ceiling, e.g.
+    50/50 of Rp3,407,273)."""
+    units = total / unit
+    exact = [units * pct / HUNDRED for pct in pcts]
+    shares = [e.to_integral_value(rounding=ROUND_DOWN) for e in exact]
+    left = int(units - sum(shares, ZERO))
+    by_remainder = sorted(range(len(exact)), key=lambda i: (shares[i] - exact[i], i))
+    for i in by_remainder[:max(left, 0)]:
+        shares[i] += 1
+    return [share * unit for share in shares]
+
+
 def compute(preset: Preset, person: PersonMonth) -> TppResult:
     """One person's TPP for one month (see the module docstring for the order)."""
     lines: list[Line] = []
@@ -503,10 +601,11 @@ def compute(preset: Preset, person: PersonMonth) -> TppResult:
                               rule=f"{code}_pct.{label} = {pct}%"))
             ceiling = paid
     part_amount: dict[str, Decimal] = {}
+    part_paid: dict[str, Decimal] = {}
     payable = ZERO
     factor_shown: Decimal | None = None
-    for part in preset.parts:
-        amount = r(_pct(ceiling, part.pct))
+    for part, amount in zip(preset.parts, split(ceiling, [p.pct for p in preset.parts],
+                                                preset.rounding_unit), strict=True):
         part_amount[part.key] = amount
         factor, why = factor_of(preset, part, person)
         paid = r(_pct(amount, factor))
@@ -515,17 +614,23 @@ def compute(preset: Preset, person: PersonMonth) -> TppResult:
             factor_shown = factor
             lines.append(Line(f"{part.key}_factor", part.label, amount - paid, "factor",
                               pct=factor, base=amount, rule=f"{part.factor}: {why}"))
+        part_paid[part.key] = paid
         payable += paid
     base = ceiling if preset.deduction_base == "total" else part_amount[preset.deduction_base]
     sanction_base = (ceiling if preset.sanction_base == "total"
                      else part_amount[preset.sanction_base])
     cuts: list[Line] = []
+    of_base: list[Line] = []  # the cuts that are a percent of `base`
 
-    def cut(code: str, label: str, days: int | None, pct: Decimal, on: Decimal,
+    def cut(code: str, label: str, days: int | None, pct: Decimal, on: Decimal | None,
             rule: str) -> None:
+        """A cut of `pct` percent of `on` (None: of `base`)."""
         if pct > 0:
-            cuts.append(Line(code, label, r(_pct(on, pct)), "deduction", days=days, pct=pct,
-                             base=on, rule=rule))
+            line = Line(code, label, r(_pct(base if on is None else on, pct)), "deduction",
+                        days=days, pct=pct, base=base if on is None else on, rule=rule)
+            cuts.append(line)
+            if on is None:
+                of_base.append(line)
 
     counts = dict(person.band_days)
     if preset.missing_in_code and person.missing_in:
@@ -538,24 +643,36 @@ def compute(preset: Preset, person: PersonMonth) -> TppResult:
         if days:
             each = preset.band_pct.get(band.code, ZERO)
             high = "" if band.high is None else f"-{band.high}"
-            cut(band.code, band.code, days, each * days, base,
+            cut(band.code, band.code, days, each * days, None,
                 f"{band.code} ({band.low}{high} min) {each}% x {days}")
     if person.absent_days:
         cut("tanpa_keterangan", "tanpa keterangan", person.absent_days,
-            preset.absence_pct * person.absent_days, base,
+            preset.absence_pct * person.absent_days, None,
             f"{preset.absence_pct}% x {person.absent_days}")
     if person.no_log_days:
         cut("no_log", "no work log", person.no_log_days, preset.no_log_pct * person.no_log_days,
-            base, f"{preset.no_log_pct}% x {person.no_log_days}")
+            None, f"{preset.no_log_pct}% x {person.no_log_days}")
     for kind, days in sorted(person.leave_days.items()):
         rule = preset.leave.get(kind)
         if rule is None:
             continue
         month_no = person.leave_month.get(kind, 1)
         pct = _leave_cut(rule, days, month_no, person.working_days)
-        cut(f"leave_{kind}", kind, days, min(pct, HUNDRED), ceiling if rule.mode == "unpaid"
-            else base, f"leave {kind}: {rule.mode}" + (f", month {month_no}"
-                                                       if rule.mode == "month_of_leave" else ""))
+        # Unpaid leave (CLTN) takes the days off the whole TPP; the others are a percent of
+        # the deduction base like the attendance cuts.
+        cut(f"leave_{kind}", kind, days, min(pct, HUNDRED),
+            ceiling if rule.mode == "unpaid" else None,
+            f"leave {kind}: {rule.mode}" + (f", month {month_no}"
+                                            if rule.mode == "month_of_leave" else ""))
+    if preset.deduction_base != "total":
+        # The attendance and leave cuts come off one part (Kepahiang: the 40% disiplin part,
+        # RULES.md 2.3): together they take at most what is paid of that part, never the rest.
+        key = preset.deduction_base
+        on_part = sum((c.amount for c in of_base), ZERO)
+        if on_part > part_paid[key]:
+            cuts.append(Line(f"cap_{key}", f"cap {key}", part_paid[key] - on_part, "cap",
+                             pct=HUNDRED, base=part_paid[key],
+                             rule=f"deduction_base {key}: the cuts stop at the part"))
     for sanction, override in person.sanctions:
         pct = override if override is not None else preset.sanctions.get(sanction, ZERO)
         cut(f"sanction_{sanction}", sanction, None, pct, sanction_base,

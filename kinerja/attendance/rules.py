@@ -124,7 +124,9 @@ def minutes_late(check_in: dt.time | None, hours: Hours | None) -> int:
 
 
 def minutes_early(check_out: dt.time | None, hours: Hours | None) -> int:
-    """Whole minutes before the end of the day (a check-out at 15:59:30 is one minute early)."""
+    """Whole minutes before the end of the day, seconds in the employee's favour as for
+    lateness: with the day ending 16:00, 15:59:30 is on time, 15:59:00 and 15:58:01 are one
+    minute early."""
     if check_out is None or hours is None:
         return 0
     out = check_out.hour * 60 + check_out.minute + (1 if check_out.second else 0)
