@@ -236,3 +236,62 @@ def test_my_month_in_indonesian(october, client_for):
     assert '<html lang="id">' in html
     assert "Oktober 2026" in html and "TL2" in html and "PSW3" in html
     assert "Kam 1" in html  # Thursday 1 October, in the day list
+
+
+def test_a_presensi_file_uploaded_on_the_import_page_shows_on_the_month(tpp, client_for):
+    """The e-presensi export as Pemdas send it: semicolons, aliases, times in every accepted
+    form; a bad row is reported with its line and the good ones go in."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kinerja.people.models import ImportRun
+
+    cast = tpp.cast
+    nip = cast.people["pegawai"].nip
+    spaced = f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+    csv = (
+        "NIP;Tanggal Presensi;Scan Masuk;Scan Pulang\n"
+        f"{spaced};01/10/2026;7.45;16:00:40\n"
+        f"{nip};2026-10-02;2026-10-02 08:30:59;2026-10-02 17:00:00\n"
+        f"{nip};05-10-2026;-;16:30\n"
+        f"{nip};2026-10-06;25:00;16:00\n"
+    ).encode()
+    admin = client_for(cast.admin_bkpsdm)
+    response = admin.post("/impor/", {"kind": "presensi",
+                                      "file": SimpleUploadedFile("presensi.csv", csv)})
+    assert response.status_code == 302
+    run = ImportRun.objects.get(kind="presensi")
+    assert (run.updated, run.error_count) == (3, 1)
+    problem = run.row_errors.get()
+    assert (problem.line, problem.field, problem.code) == (5, "jam_masuk", "time_format")
+    days = {v.day.date.day: v for v in client_for(cast.pegawai).get(MINE + OCTOBER)
+            .context["days"]}
+    assert days[1].codes == ["TL1"] and days[1].day.status.late_minutes == 15
+    # 08:30:59 is 60 minutes late: seconds do not count.
+    assert days[2].codes == ["TL2"] and days[2].day.status.late_minutes == 60
+    assert days[2].day.check_out == dt.time(17, 0)
+    assert days[5].codes == ["no check-in"]
+    assert days[6].codes == []  # the rejected row left the day as it was
+
+
+def test_an_excel_export_with_time_cells_and_a_leave_file(tpp, client_for, tmp_path):
+    from openpyxl import Workbook
+
+    cast = tpp.cast
+    nip = cast.people["pegawai2"].nip
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["nip", "tgl", "jam_datang", "jam_pulang"])
+    sheet.append([nip, dt.date(2026, 10, 1), dt.time(7, 50), dt.time(16, 0)])
+    sheet.append([nip, dt.datetime(2026, 10, 2), 27900 / 86400, dt.time(15, 20)])
+    path = tmp_path / "presensi.xlsx"
+    book.save(path)
+    run = import_file(actor=cast.admin_bkpsdm, instansi=cast.instansi, kind="presensi",
+                      path=path)
+    assert (run.updated, run.error_count) == (2, 0)
+    import_leaves(cast, tmp_path, [("pegawai2", "DL", "2026-10-05", "2026-10-06")])
+    page = client_for(cast.pegawai2).get(MINE + OCTOBER)
+    counts = page.context["counts"]
+    assert counts.late == {"TL1": 2, "TL2": 0, "TL3": 0, "TL4": 0}  # 20 and 15 minutes
+    assert counts.early["PSW3"] == 1  # Friday 15:20, 70 minutes before 16:30
+    assert counts.leave == {"dinas_luar": 2} and counts.present == 20
+    assert "Official travel" in page.content.decode()
