@@ -115,9 +115,12 @@ def preset_activate(*, actor: Account, preset: TppPreset) -> TppPreset:
 
 
 def preset_version_create(*, actor: Account, preset: TppPreset, params: dict[str, Any],
-                          effective_from: dt.date, note: str = "") -> TppPresetVersion:
+                          effective_from: dt.date, note: str = "",
+                          expected_number: int | None = None) -> TppPresetVersion:
     """A new version of a preset from a month on. Checked by rules.parse_preset (every
-    problem listed); refused for a month whose TPP is approved, so a past month never changes."""
+    problem listed); refused for a month whose TPP is approved, so a past month never changes.
+    `expected_number` (the version the editor started from) refuses a save when someone else
+    saved a version meanwhile (409 stale_version)."""
     instansi_id = manager_instansi(actor)
     if preset.instansi_id != instansi_id:
         raise NotFound("not_found", _("Not found."))
@@ -135,6 +138,9 @@ def preset_version_create(*, actor: Account, preset: TppPreset, params: dict[str
     with transaction.atomic():
         last = (TppPresetVersion.objects.select_for_update().filter(preset=preset)
                 .order_by("-number").first())
+        if expected_number is not None and (last.number if last else 0) != expected_number:
+            raise Conflict("stale_version", _("Someone saved a new version of this preset "
+                                              "meanwhile; open it again."))
         number = (last.number if last else 0) + 1
         version = TppPresetVersion.objects.create(
             preset=preset, number=number, effective_from=start, params=params, note=note,
