@@ -46,7 +46,7 @@ from kinerja.core.errors import ApplicationError, Forbidden, NotFound
 from kinerja.core.formats import month_id, number_id, rupiah
 from kinerja.evaluations.models import Predikat
 from kinerja.org.models import Opd
-from kinerja.people.access import get_pegawai_for, request_account, scope_for
+from kinerja.people.access import request_account, scope_for
 from kinerja.people.models import Account, LeaveKind
 
 MONTHS_PER_PAGE = 24
@@ -274,7 +274,7 @@ def tpp_adjust(request: HttpRequest, period: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            pegawai = get_pegawai_for(user, nip=data["nip"], action="change")
+            pegawai = services.pegawai_for_adjustment(user, data["nip"])
             adjustment = services.adjustment_create(
                 actor=user, tpp_month=tpp_month, pegawai=pegawai, amount=data["amount"],
                 reason=data["reason"])
@@ -509,6 +509,14 @@ def explain(data: Explanation) -> ExplanationView:
             item, source = _deduction(raw, inputs, params)
             used.extend([source, "deduction_base"])
             cuts.items.append(item)
+        elif kind == "cap" and code.startswith("cap_"):
+            used.append("deduction_base")
+            part = next((x.get("label") for x in line.lines if x.get("kind") == "part"
+                         and x.get("code") == code.removeprefix("cap_")), code)
+            cuts.items.append(Item(
+                _("Cap: the cuts off the %(part)s part stop at what is paid of it (%(base)s)")
+                % {"part": part, "base": rupiah(_dec(raw.get("base")))},
+                _("the part above it is not deducted"), -amount, rule=rule))
         elif kind == "cap":
             used.append("max_cut_pct")
             cuts.items.append(Item(

@@ -193,6 +193,31 @@ def test_the_cap_is_shown_when_deductions_exceed_the_payable(cast, client_for):
     assert "TKPKN monthly cap 100%" in page  # the source of max_cut_pct
 
 
+def test_cuts_off_one_part_stop_at_that_part(cast, client_for):
+    from kinerja.people.models import Leave
+
+    nothing = {("pegawai", d): None for d in range(1, 32)}
+    setup_month(cast, nothing, template="kepahiang_2025")
+    Leave.objects.create(instansi=cast.instansi, pegawai=cast.people["pegawai"], kind="besar",
+                         start_date=dt.date(2026, 8, 20), end_date=dt.date(2026, 10, 16))
+    compute(cast)
+    # Kepahiang: the cuts come off the 40% disiplin part (2,305,600). Cuti besar in its third
+    # month (12 working days of October): 90% = 2,075,040; the other 10 days absent: 4% x 10 =
+    # 922,240. Together 2,997,280, more than the part: 691,680 is not deducted.
+    line = TppLine.objects.get(pegawai=cast.people["pegawai"])
+    assert (line.deductions, line.gross) == (PAYABLE, 0)
+    page = text(client_for(cast.pegawai).get(url(cast)))
+    for expected in [
+        "Each deduction is a percent of the Disiplin part",
+        "Long leave", "12 days of leave: 90% of Rp2.305.600", "-Rp2.075.040",
+        "4% × 10 days = 40% of Rp2.305.600", "-Rp922.240",
+        "Cap: the cuts off the Disiplin part stop at what is paid of it (Rp2.305.600)",
+        "+Rp691.680", "Long leave: 12 days (month 3 of the leave)",
+        "attendance cuts come off the 40% disiplin part",  # the source of deduction_base
+    ]:
+        assert expected in page, expected
+
+
 def test_a_move_mid_month_prorates_each_position(cast, client_for):
     setup_month(cast)
     first = PositionAssignment.objects.get(pegawai=cast.people["pegawai2"])
