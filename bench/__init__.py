@@ -27,12 +27,14 @@ def registry() -> dict[str, Benchmark]:
         recompute_10k,
         recompute_100k,
         rhk_write,
+        tpp_100k,
         verify_bulk,
     )
 
     benchmarks = [import_employees.BENCHMARK, pohon_kinerja.BENCHMARK, rhk_write.BENCHMARK]
     benchmarks += [activity_create.BENCHMARK, verify_bulk.BENCHMARK]
     benchmarks += [recompute_1k.BENCHMARK, recompute_10k.BENCHMARK, recompute_100k.BENCHMARK]
+    benchmarks += [tpp_100k.BENCHMARK]
     return {b.name: b for b in benchmarks}
 
 

@@ -212,10 +212,12 @@ def reset_instansi(instansi: Instansi) -> dict[str, int]:
     Rows of other apps that PROTECT an employee or a position (SKPs, logs...) stop the reset
     with a ProtectedError: the transaction rolls back and nothing is lost."""
     from kinerja.demo.activities_load import reset_activities
+    from kinerja.demo.attendance import reset_attendance
     from kinerja.demo.evaluations import reset_evaluations
     from kinerja.demo.plans_load import reset_plans  # it imports this module's helpers
 
-    deleted: dict[str, int] = reset_evaluations(instansi)  # evaluations point at SKPs, people
+    deleted: dict[str, int] = reset_attendance(instansi)  # TPP lines PROTECT people, OPDs
+    deleted.update(reset_evaluations(instansi))  # evaluations point at SKPs, people
     deleted.update(reset_activities(instansi))  # logs point at RHKs and people
     deleted.update(reset_plans(instansi))  # plans and periods point at people and org
     deleted["role_grants"] = _delete(RoleGrant, instansi=instansi)
@@ -525,6 +527,19 @@ def _load(
                 ),
             )
         )
+    # Last: the TPP's kinerja part follows the evaluations' predikat.
+    from kinerja.demo.attendance import write_attendance
+
+    counts.update(
+        _timed(
+            timings,
+            "attendance",
+            lambda: write_attendance(
+                instansi, today=today, seed=seed, logins=logins, timings=timings,
+                daily_work=work is not None,
+            ),
+        )
+    )
     audit_record(
         actor=None,
         instansi=instansi,
