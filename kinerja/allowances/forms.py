@@ -99,7 +99,7 @@ class AdjustmentForm(PageForm):
         return value
 
     def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
+        reason = str(self.cleaned_data["reason"]).strip()
         if not reason:
             raise forms.ValidationError(_("Give the reason for the adjustment."),
                                         code="required")
