@@ -374,3 +374,18 @@ def test_a_300_person_opd_renders_as_page_and_excel(computed, client_for):
     assert as_money([total[6 + MONEY_KEYS.index("paid")]]) == [nominative.totals["paid"]]
     assert rupiah(nominative.totals["paid"]) in text
 
+
+
+def test_a_month_still_computing_shows_an_empty_list_with_the_notice(computed, client_for):
+    from kinerja.allowances.models import TppMonth, TppMonthStatus
+
+    TppMonth.objects.create(instansi=computed.instansi, period=dt.date(2026, 11, 1),
+                            status=TppMonthStatus.COMPUTING)
+    client = client_for(computed.accounts["admin_bkpsdm"])
+    text = client.get("/tpp/2026-11/daftar/").content.decode()
+    assert "Nobody is on this list for this month." in text
+    assert "NOT APPROVED YET" in text and "November 2026" in text
+    rows = xlsx_rows(client.get("/tpp/2026-11/daftar.xlsx").content)
+    assert person_rows(rows) == []
+    assert row_labelled(rows, "JUMLAH")[1] == "JUMLAH (0 orang)"
+    assert client.get("/tpp/2026-11/daftar.pdf")["Content-Type"] == "application/pdf"
