@@ -28,10 +28,12 @@ def number_id(value: Any, places: int = 0) -> str:
 
 
 def rupiah(value: Any) -> str:
-    """Decimal('1234567.00') -> 'Rp1.234.567' (negative: '-Rp1.234.567')."""
+    """Decimal('1234567.00') -> 'Rp1.234.567' (negative: '-Rp1.234.567'); sen only when there
+    are any: Decimal('75500.50') -> 'Rp75.500,50'."""
     if value is None or value == "":
         return ""
-    text = number_id(value)
+    number = Decimal(str(value))
+    text = number_id(number, 0 if number == number.to_integral_value() else 2)
     return f"-Rp{text[1:]}" if text.startswith("-") else f"Rp{text}"
 
 
