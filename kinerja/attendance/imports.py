@@ -4,7 +4,7 @@ chunks, audited).
 
 - `presensi`: check-in and check-out per person per day (nip, tanggal, jam_masuk, jam_pulang).
   Upserted by (nip, tanggal); the minutes late and early are measured against the working
-  calendar of the person's unit when the row is written.
+  calendar of the person's unit on that day (PlaceHistory) when the row is written.
 - `leaves`: leave and permission records (nip, jenis, tanggal_mulai, tanggal_selesai,
   keterangan). Upserted by (nip, jenis, tanggal_mulai).
 """
@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinerja.attendance.calendars import Calendars, measure
@@ -51,8 +52,9 @@ def time_value(raw: Any, *, column: str) -> dt.time | None:
     if isinstance(raw, dt.time):
         return raw.replace(microsecond=0)
     if isinstance(raw, (float, Decimal)) and not isinstance(raw, bool) and 0 <= raw < 1:
-        seconds = round(float(raw) * 86400)
-        return dt.time(min(seconds // 3600, 23), seconds % 3600 // 60, seconds % 60)
+        # 0.99999 rounds to 86400 seconds: the last second of the day, not 23:00
+        seconds = min(round(float(raw) * 86400), 86399)
+        return dt.time(seconds // 3600, seconds % 3600 // 60, seconds % 60)
     value = str(raw).strip()
     if not value or value in {"-", "--"}:
         return None
@@ -67,6 +69,21 @@ def time_value(raw: Any, *, column: str) -> dt.time | None:
     raise CellError("time_format",
                     _("%(column)s must be a time like 07:45 or 07:45:30") % {"column": column},
                     raw)
+
+
+def nip_cell(cells: Cells, raw: Any) -> str:
+    """The NIP of a row: 18 digits once spaces, dots and dashes are gone (the lookup is by
+    NIP; a shorter or longer value is a typo, not an unknown employee)."""
+    try:
+        nip = normalise_nip(nip_text(raw))
+    except CellError as exc:
+        cells.error("nip", exc)
+        return ""
+    if not nip:
+        cells.add("nip", "required", _("NIP is required"))
+    elif not (nip.isascii() and nip.isdigit() and len(nip) == 18):
+        cells.add("nip", "nip_format", _("NIP must be exactly 18 digits"), raw)
+    return nip
 
 
 def _people(ctx: Context, nips: set[str]) -> dict[str, int]:
@@ -88,6 +105,41 @@ def places_of(pegawai_ids: set[int] | list[int], on: dt.date) -> dict[int, tuple
     return {pid: (opd_id, unit_id) for pid, (_s, opd_id, unit_id) in out.items()}
 
 
+class PlaceHistory:
+    """Where each person worked on each day: their definitive positions (one query per set of
+    people), so that a day is measured against the calendar of the place the person was at
+    on that day, not where they are now (a transfer from an office to a school mid-month)."""
+
+    def __init__(self) -> None:
+        self._spans: dict[int, list[tuple[dt.date, dt.date | None, int, int | None]]] = {}
+
+    def load(self, pegawai_ids: set[int]) -> None:
+        missing = pegawai_ids - self._spans.keys()
+        if not missing:
+            return
+        for pid in missing:
+            self._spans[pid] = []
+        rows = PositionAssignment.objects.filter(
+            pegawai_id__in=missing, kind=HoldingKind.DEFINITIF).order_by(
+            "pegawai_id", "start_date", "pk").values_list(
+            "pegawai_id", "start_date", "end_date", "jabatan__opd_id", "jabatan__unit_id")
+        for pid, start, end, opd_id, unit_id in rows:
+            self._spans[pid].append((start, end, opd_id, unit_id))
+
+    def on(self, pegawai_id: int, day: dt.date) -> tuple[int | None, int | None]:
+        """(OPD, unit) on the day: the newest TMT in force (SIMPEG may leave an older post
+        open); before the first TMT the first post, after the last one ended the last."""
+        spans = self._spans.get(pegawai_id) or []
+        found = None
+        for start, end, opd_id, unit_id in spans:
+            if start <= day and (end is None or end >= day):
+                found = (opd_id, unit_id)
+        if found is None and spans:
+            first, last = spans[0], spans[-1]
+            found = (first[2], first[3]) if day < first[0] else (last[2], last[3])
+        return found or (None, None)
+
+
 class PresensiImporter(Importer):
     kind = ImportKind.PRESENSI
     columns = {
@@ -101,19 +153,13 @@ class PresensiImporter(Importer):
 
     def prepare(self, ctx: Context) -> None:
         ctx.cache["calendars"] = Calendars(ctx.instansi.pk)
-        ctx.cache["today"] = dt.date.today()
+        ctx.cache["today"] = timezone.localdate()
+        ctx.cache["places"] = PlaceHistory()
 
     def parse(self, ctx: Context, line: int, raw: dict[str, Any], present: frozenset[str],
               problems: list[RowProblem]) -> Parsed | None:
         cells = Cells(line, problems)
-        v: dict[str, Any] = {}
-        try:
-            v["nip"] = normalise_nip(nip_text(raw.get("nip")))
-        except CellError as exc:
-            cells.error("nip", exc)
-            v["nip"] = ""
-        if not cells.failed and not v["nip"]:
-            cells.add("nip", "required", _("NIP is required"))
+        v: dict[str, Any] = {"nip": nip_cell(cells, raw.get("nip"))}
         try:
             v["date"] = date_value(raw.get("tanggal"), column="tanggal")
         except CellError as exc:
@@ -141,10 +187,8 @@ class PresensiImporter(Importer):
         people = _people(ctx, {r.values["nip"] for r in rows})
         ids = set(people.values())
         days = {r.values["date"] for r in rows}
-        places = ctx.cache.setdefault("places", {})
-        missing = ids - places.keys()
-        if missing:
-            places.update(places_of(missing, ctx.cache["today"]))
+        places: PlaceHistory = ctx.cache["places"]
+        places.load(ids)
         existing = {
             (p["pegawai_id"], p["date"]): p
             for p in Presensi.objects.filter(pegawai_id__in=ids, date__in=days).values(
@@ -162,7 +206,7 @@ class PresensiImporter(Importer):
                     _("NIP %(nip)s is not in Kinerja; import the employees first")
                     % {"nip": v["nip"]}, v["nip"]))
                 continue
-            opd_id, unit_id = places.get(pid, (None, None))
+            opd_id, unit_id = places.on(pid, v["date"])
             derived = measure(calendars, v["date"], opd_id, unit_id, v["check_in"],
                               v["check_out"])
             old = existing.get((pid, v["date"]))
@@ -238,14 +282,7 @@ class LeaveImporter(Importer):
     def parse(self, ctx: Context, line: int, raw: dict[str, Any], present: frozenset[str],
               problems: list[RowProblem]) -> Parsed | None:
         cells = Cells(line, problems)
-        v: dict[str, Any] = {}
-        try:
-            v["nip"] = normalise_nip(nip_text(raw.get("nip")))
-        except CellError as exc:
-            cells.error("nip", exc)
-            v["nip"] = ""
-        if not cells.failed and not v["nip"]:
-            cells.add("nip", "required", _("NIP is required"))
+        v: dict[str, Any] = {"nip": nip_cell(cells, raw.get("nip"))}
         try:
             v["kind"] = choice(raw.get("jenis"), _LEAVE, column="jenis",
                                allowed=", ".join(LeaveKind.values))
