@@ -73,10 +73,10 @@ def _rows(route: str, content_type: str) -> list[Row]:
 
 
 ROWS: list[Row] = [
-    *_rows("/tpp/<str:period>/daftar/", "text/html"),
-    *_rows("/tpp/<str:period>/daftar.xlsx", XLSX),
-    *_rows("/tpp/<str:period>/daftar.pdf", PDF),
-    *_rows("/tpp/<str:period>/opd/<int:opd_pk>/", "text/html"),
-    *_rows("/tpp/<str:period>/opd/<int:opd_pk>.xlsx", XLSX),
-    *_rows("/tpp/<str:period>/opd/<int:opd_pk>.pdf", PDF),
+    *_rows("/tpp/<tppbulan:period>/daftar/", "text/html"),
+    *_rows("/tpp/<tppbulan:period>/daftar.xlsx", XLSX),
+    *_rows("/tpp/<tppbulan:period>/daftar.pdf", PDF),
+    *_rows("/tpp/<tppbulan:period>/opd/<int:opd_pk>/", "text/html"),
+    *_rows("/tpp/<tppbulan:period>/opd/<int:opd_pk>.xlsx", XLSX),
+    *_rows("/tpp/<tppbulan:period>/opd/<int:opd_pk>.pdf", PDF),
 ]
