@@ -210,6 +210,7 @@ def holiday_list(request: HttpRequest, query: Query[HolidayQuery]) -> QuerySet[H
 def holiday_add(request: HttpRequest, payload: HolidayIn) -> Any:
     account = account_of(request)
     instansi_id = selectors.require_manager(account)
+    selectors.check_year(payload.date.year, today_in(account))
     existed = Holiday.objects.filter(instansi_id=instansi_id, date=payload.date).exists()
     holiday = services.holiday_save(actor=account, day=payload.date, name=payload.name,
                                     kind=payload.kind.value)

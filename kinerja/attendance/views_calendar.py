@@ -207,6 +207,7 @@ def holiday_add(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
+            selectors.check_year(data["tanggal"].year, today_in(user))
             holiday = services.holiday_save(actor=user, day=data["tanggal"], name=data["nama"],
                                             kind=data["jenis"])
         except (Forbidden, NotFound):

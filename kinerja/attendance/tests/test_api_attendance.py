@@ -241,6 +241,8 @@ def test_holidays(cast, api_as, tmp_path):
                  "invalid_request")
     assert body["details"][0]["loc"][-1] == "kind"
     error(send(admin, "post", f"{API}/holidays", {"date": "2026-10-06", "name": ""}), 422)
+    error(send(admin, "post", f"{API}/holidays", {"date": "1990-10-06", "name": "x"}), 422,
+          "invalid_year")
     error(send(api_as(cast.auditor), "post", f"{API}/holidays",
                {"date": "2026-10-06", "name": "x"}), 403)
     error(api_as(cast.pegawai).delete(f"{API}/holidays/{holiday['id']}"), 403)

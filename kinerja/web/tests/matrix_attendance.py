@@ -54,6 +54,7 @@ def _choose(world: Any) -> None:
     _CHOSEN["place"] = f"opd:{cast.opds['disdik'].pk}"
     _CHOSEN["opd"] = str(cast.opds["disdik"].pk)
     _CHOSEN["nip"] = cast.people["pegawai"].nip
+    _CHOSEN["holiday"] = f"{_year()}-07-07"
 
 
 def _year_target(world: Any, actor: str, name: str) -> str:
@@ -125,7 +126,7 @@ WEEK = {f"h{d}_{e}": t for d in range(1, 6) for e, t in (("mulai", "07:30"),
 SCHEDULE_FORM = {"tahun": Chosen("year"), "nama": "Minggu kerja", **WEEK, "h5_selesai": "16:30"}
 OVERRIDE_FORM = {**SCHEDULE_FORM, "nama": "Sekolah", "tempat": Chosen("place"),
                  "fleksibel": "on"}
-HOLIDAY_FORM = {"tahun": Chosen("year"), "tanggal": "2026-07-07", "nama": "Hari Jadi",
+HOLIDAY_FORM = {"tahun": Chosen("year"), "tanggal": Chosen("holiday"), "nama": "Hari Jadi",
                 "jenis": "daerah"}
 CASE_FORM = {"nip": Chosen("nip"), "hukuman": "teguran_lisan", "nomor_sk": "800/2/BKPSDM",
              "tanggal_sk": "2026-03-02", "bulan_mulai": "2026-04"}
@@ -133,7 +134,7 @@ HOURS = {"1": ["07:30", "16:00"], "2": ["07:30", "16:00"], "3": ["07:30", "16:00
          "4": ["07:30", "16:00"], "5": ["07:30", "16:30"]}
 SCHEDULE_JSON = {"name": "Minggu kerja", "hours": HOURS}
 OVERRIDE_JSON = {"opd_id": Chosen("opd"), "name": "Sekolah", "hours": HOURS, "flexible": True}
-HOLIDAY_JSON = {"date": "2026-07-07", "name": "Hari Jadi Kabupaten", "kind": "daerah"}
+HOLIDAY_JSON = {"date": Chosen("holiday"), "name": "Hari Jadi Kabupaten", "kind": "daerah"}
 CASE_JSON = {"nip": Chosen("nip"), "sanction": "teguran_lisan", "decree_number": "800/3",
              "decree_date": "2026-03-02", "start_month": "2026-04"}
 
@@ -194,7 +195,8 @@ ROWS = [
     Row("DELETE", f"{API}/calendar/overrides/{{override_id}}", api(403, admin_bkpsdm=404),
         target="attschedule:foreign"),
     Row("GET", f"{API}/holidays", api(200)),
-    Row("POST", f"{API}/holidays", api(403, admin_bkpsdm=201), body=HOLIDAY_JSON),
+    Row("POST", f"{API}/holidays", api(403, admin_bkpsdm=201), target="attbody:",
+        body=HOLIDAY_JSON),
     Row("DELETE", f"{API}/holidays/{{holiday_id}}", api(403, admin_bkpsdm=204),
         target="attholiday:own"),
     Row("DELETE", f"{API}/holidays/{{holiday_id}}", api(403, admin_bkpsdm=404),
