@@ -217,6 +217,9 @@ class NominativeDocument:
     right: Signer
     pph21_borne: bool  # some PPh 21 is borne by the APBD (shown, not deducted)
     people: int
+    # Whole rupiah, or sen for the whole list when any amount has them (an adjustment of
+    # -75.500,50 must not print as -75.501).
+    places: int = 0
 
     title: str = TITLE
 
@@ -281,6 +284,8 @@ def build_document(nominative: Nominative, instansi: Instansi, *,
         right=right,
         pph21_borne=any(r.pph21_borne for g in groups for r in g.rows),
         people=len(nominative.rows),
+        places=2 if any(v != v.to_integral_value() for g in groups for r in g.rows
+                        for v in r.values) else 0,
     )
 
 

@@ -3,12 +3,13 @@ so a list of thousands of people does not hold a worksheet of cell objects in me
 
 The same document as the PDF (allowances/document.py): heading, OPD, month, status, one row
 per person, subtotals per OPD in the instansi's list, the totals and the signatures. Money is
-written as numbers (not text) with the format '#,##0', which Excel shows in the reader's own
-locale (1.234.567 on an Indonesian system); totals are written as computed values, not
-formulas, so any reader (and openpyxl, which caches no formula results) sees the same figures
-as the page. The NIP is text: 18 digits would lose their last digits as a number. The header
-row is frozen and repeats on every printed page; the sheet prints A4 landscape, one page wide.
-For the instansi's list a second sheet "Rekap per OPD" holds the totals of each OPD.
+written as numbers (not text) with the format '#,##0' ('#,##0.00' for a list with amounts in
+sen), which Excel shows in the reader's own locale (1.234.567 on an Indonesian system).
+Totals are written as computed values, not formulas, so any reader (and openpyxl, which caches
+no formula results) sees the same figures as the page. The NIP is text: 18 digits would lose
+their last digits as a number. The header row is frozen and repeats on every printed page;
+the sheet prints A4 landscape, one page wide. For the instansi's list a second sheet
+"Rekap per OPD" holds the totals of each OPD.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kinerja.allowances.document import MONEY, DocRow, NominativeDocument
 
 MONEY_FORMAT = "#,##0"
+SEN_FORMAT = "#,##0.00"  # when the list has amounts with sen
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Columns: No, Nama, NIP, Golongan, Jabatan, Kelas, then the money.
 HEADINGS = ("No", "Nama", "NIP", "Gol.", "Jabatan", "Kelas", *(label for _k, label in MONEY))
@@ -45,9 +47,10 @@ _LIGHT = PatternFill("solid", fgColor="F3F3F3")
 class _Sheet:
     """A write-only sheet with the small vocabulary the list needs."""
 
-    def __init__(self, ws: WriteOnlyWorksheet) -> None:
+    def __init__(self, ws: WriteOnlyWorksheet, places: int = 0) -> None:
         self.ws = ws
         self.row = 0
+        self.money_format = SEN_FORMAT if places else MONEY_FORMAT
 
     def cell(self, value: Any, *, bold: bool = False, money: bool = False, text: bool = False,
              fill: PatternFill | None = None, box: bool = False, wrap: bool = False,
@@ -57,7 +60,7 @@ class _Sheet:
         if bold or size or color:
             cell.font = Font(bold=bold, size=size, color=color)
         if money:
-            cell.number_format = MONEY_FORMAT
+            cell.number_format = self.money_format
         if text:
             cell.number_format = "@"
         if fill is not None:
@@ -112,7 +115,7 @@ def _list_sheet(ws: WriteOnlyWorksheet, doc: NominativeDocument) -> None:
     # Freeze the heading and the column header; repeat the header on every printed page.
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet = _Sheet(ws)
+    sheet = _Sheet(ws, doc.places)
     sheet.append([sheet.cell(doc.title, bold=True, size=13)])
     sheet.append([sheet.cell(doc.instansi_title, bold=True, size=12)])
     sheet.append([sheet.cell("Perangkat Daerah"), sheet.cell(doc.opd_name, bold=True)])
@@ -161,7 +164,7 @@ def _list_sheet(ws: WriteOnlyWorksheet, doc: NominativeDocument) -> None:
 def _recap_sheet(ws: WriteOnlyWorksheet, doc: NominativeDocument) -> None:
     _setup(ws, (6, 44, 10, *(16 for _m in MONEY)))
     ws.freeze_panes = "C5"
-    sheet = _Sheet(ws)
+    sheet = _Sheet(ws, doc.places)
     sheet.append([sheet.cell(f"REKAPITULASI {doc.title} PER PERANGKAT DAERAH", bold=True)])
     sheet.append([sheet.cell(doc.instansi_title, bold=True)])
     sheet.append([sheet.cell("Bulan"), sheet.cell(doc.month_label, bold=True),
@@ -171,11 +174,11 @@ def _recap_sheet(ws: WriteOnlyWorksheet, doc: NominativeDocument) -> None:
                                *(label for _k, label in MONEY)))
     for no, group in enumerate(doc.groups, start=1):
         sheet.append([sheet.cell(no, box=True, center=True), sheet.cell(group.name, box=True),
-                      sheet.cell(group.people, box=True, money=True),
+                      sheet.cell(group.people, box=True, center=True),
                       *(sheet.cell(v, box=True, money=True) for v in group.totals)])
     sheet.append([sheet.cell(None, box=True, fill=_GREY),
                   sheet.cell("JUMLAH", bold=True, box=True, fill=_GREY),
-                  sheet.cell(doc.people, bold=True, box=True, money=True, fill=_GREY),
+                  sheet.cell(doc.people, bold=True, box=True, center=True, fill=_GREY),
                   *(sheet.cell(v, bold=True, box=True, money=True, fill=_GREY)
                     for v in doc.totals)])
 

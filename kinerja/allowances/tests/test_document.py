@@ -226,3 +226,21 @@ def test_titles_places_and_file_names(computed):
     assert filename(nominative, instansi, "pdf") == f"TPP-{PERIOD}-DINKES.pdf"
     everyone, _doc = document(computed, opd=None)
     assert filename(everyone, instansi, "xlsx") == f"TPP-{PERIOD}-kota-contoh.xlsx"
+
+
+def test_an_amount_with_sen_prints_the_whole_list_with_sen(computed, tmp_path):
+    approve(computed)
+    admin = computed.accounts["admin_bkpsdm"]
+    services.adjustment_create(actor=admin, tpp_month=selectors.get_month_for(admin, PERIOD),
+                               pegawai=computed.people["kasi"], amount="-75500.50",
+                               reason="Kelebihan bayar")
+    nominative, doc = document(computed)
+    assert doc.places == 2
+    lines = pdf_lines(render_nominative_pdf(doc), tmp_path)
+    line = next(r.line for r in nominative.rows
+                if r.line.pegawai_id == computed.people["kasi"].pk)
+    row = next(x for x in lines if "Fajar Kasi" in x)
+    assert row.endswith(f"{number_id(line.net, 2)} -75.500,50 "
+                        f"{number_id(line.net - Decimal('75500.50'), 2)}")
+    assert line_starting(lines, "JUMLAH").endswith(
+        f"-75.500,50 {number_id(nominative.totals['paid'], 2)}")

@@ -338,6 +338,23 @@ def test_excel_totals_equal_the_page_and_the_explanations(computed, client_for):
     assert not any("BELUM DISETUJUI" in str(v) for r in rows for v in r if v)
 
 
+def test_excel_keeps_sen_and_shows_them(computed, client_for):
+    approve(computed)
+    admin = computed.accounts["admin_bkpsdm"]
+    services.adjustment_create(actor=admin, tpp_month=selectors.get_month_for(admin, PERIOD),
+                               pegawai=computed.people["kasi"], amount="-75500.50",
+                               reason="Kelebihan bayar")
+    client = client_for(admin)
+    content = client.get(opd_url(computed, suffix=".xlsx")).content
+    sheet = load_workbook(io.BytesIO(content))["Daftar Nominatif"]
+    cells = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1)
+                 if r[2].value == computed.people["kasi"].nip)
+    adjustment = cells[6 + MONEY_KEYS.index("adjustments")]
+    assert adjustment.value == -75500.5 and adjustment.number_format == "#,##0.00"
+    text = client.get(opd_url(computed)).content.decode()
+    assert "-75.500,50" in text
+
+
 def test_instansi_excel_has_a_recap_per_opd(computed, client_for):
     content = client_for(computed.accounts["auditor"]).get(f"/tpp/{PERIOD}/daftar.xlsx").content
     recap = xlsx_rows(content, "Rekap per OPD")
