@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from kinerja.attendance import rules
 from kinerja.attendance.calendars import Calendars
-from kinerja.attendance.imports import places_of
+from kinerja.attendance.imports import PlaceHistory
 from kinerja.attendance.models import DisciplineCase, Holiday, Presensi, WorkSchedule
 from kinerja.core.errors import ApplicationError, Forbidden, NotFound
 from kinerja.org.models import Opd
@@ -252,18 +252,19 @@ def leave_on(leaves: Iterable[tuple[str, dt.date, dt.date]], day: dt.date) -> st
 def person_month(pegawai: Pegawai, year: int, month: int, *, today: dt.date | None = None,
                  bands: Sequence[rules.Band] = rules.DEFAULT_BANDS) -> PersonMonth:
     """Every day of the month with its hours, holiday, check-in/out, status and leave, and the
-    month's counts. Five queries whatever the month holds: the person's place, the year's
+    month's counts. Five queries whatever the month holds: the person's places, the year's
     holidays and schedules, the month's presensi, the leaves touching the month.
 
-    The place (for an OPD's or a unit's own schedule) is the definitive position in force at
-    the end of the month, or today for the current month."""
+    Each day is judged by the calendar of the person's place on that day (the definitive
+    position in force, imports.PlaceHistory), as the presensi import measures it; `flexible`
+    is the place's at the end of the month (today for the current month)."""
     today = today or timezone.localdate()
     first, last = rules.month_bounds(year, month)
     on = max(first, min(last, today))
-    opd_id, unit_id = places_of([pegawai.pk], on).get(pegawai.pk, (None, None))
+    places = PlaceHistory()
+    places.load({pegawai.pk})
     calendars = Calendars(pegawai.instansi_id)
     year_cal = calendars.year(year)
-    cal = year_cal.for_place(opd_id, unit_id)
     records = {
         day: (check_in, check_out)
         for day, check_in, check_out in Presensi.objects.filter(
@@ -277,6 +278,8 @@ def person_month(pegawai: Pegawai, year: int, month: int, *, today: dt.date | No
     days: list[Day] = []
     day = first
     while day <= last:
+        # The place of each day, as the import measured it (a transfer mid-month).
+        cal = year_cal.for_place(*places.on(pegawai.pk, day))
         hours = rules.hours_on(cal, day)
         check_in, check_out = records.get(day, (None, None))
         kind = leave_on(leaves, day)
@@ -291,7 +294,8 @@ def person_month(pegawai: Pegawai, year: int, month: int, *, today: dt.date | No
             if not pending:
                 _count(counts, status)
         day += dt.timedelta(days=1)
-    return PersonMonth(pegawai, first, last, days, counts, cal.flexible, bands)
+    flexible = year_cal.for_place(*places.on(pegawai.pk, on)).flexible
+    return PersonMonth(pegawai, first, last, days, counts, flexible, bands)
 
 
 def _count(counts: MonthCounts, status: rules.DayStatus) -> None:
@@ -345,8 +349,8 @@ class SummaryRow:
 class MonthSummary:
     """The people of an OPD (or of the instansi) with their month's counts, as a lazy sequence
     a Paginator or the API's Pages slice: `count()` is one COUNT, a slice is one query for the
-    people, one GROUP BY over their presensi, one for their leaves (plus the year's calendar,
-    two queries, once).
+    people, one for their leaves, one GROUP BY over their presensi, one for their positions
+    (the place of each day) (plus the year's calendar, two queries, once).
 
     Counts come from the stored measurements (Presensi.late_minutes, early_minutes,
     working_day), as the TPP computation reads them: per person the present days, missing
@@ -446,16 +450,24 @@ class MonthSummary:
         if self._calendars is None:
             self._calendars = Calendars(self.instansi_id)
         year_cal = self._calendars.year(self.first.year)
-        # Working days per calendar (a handful of places), not per person.
-        working: dict[int, list[dt.date]] = {}
+        # Each day at the person's place on that day (as the import measured it); the working
+        # days of each calendar (a handful of places) worked out once.
+        places = PlaceHistory()
+        places.load(set(ids))
+        month = [self.first + dt.timedelta(days=n)
+                 for n in range((self.last - self.first).days + 1)]
+        working: dict[int, set[dt.date]] = {}
         out = []
         for p in people:
             opd_id = getattr(p, "place_opd_id", None)
             unit_id = getattr(p, "place_unit_id", None)
-            cal = year_cal.for_place(opd_id, unit_id)
-            if id(cal) not in working:
-                working[id(cal)] = rules.working_days(cal, self.first, self.last)
-            month_days = working[id(cal)]
+            month_days = []
+            for day in month:
+                cal = year_cal.for_place(*places.on(p.pk, day))
+                if id(cal) not in working:
+                    working[id(cal)] = set(rules.working_days(cal, self.first, self.last))
+                if day in working[id(cal)]:
+                    month_days.append(day)
             counted = [d for d in month_days if d <= self.until]
             on_leave: dict[str, int] = {}
             for day in counted:

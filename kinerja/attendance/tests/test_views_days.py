@@ -295,3 +295,35 @@ def test_an_excel_export_with_time_cells_and_a_leave_file(tpp, client_for, tmp_p
     assert counts.early["PSW3"] == 1  # Friday 15:20, 70 minutes before 16:30
     assert counts.leave == {"dinas_luar": 2} and counts.present == 20
     assert "Official travel" in page.content.decode()
+
+
+def test_a_transfer_mid_month_is_judged_by_each_days_place(cast, client_for, tmp_path):
+    """pegawai2 moves from Dinas Kesehatan (Monday-Friday from 07:30) to a school of Dinas
+    Pendidikan (Monday-Saturday from 07:00) on Friday 16 October: each day by its place, on the
+    month page and in the summary alike."""
+    from kinerja.people.models import PositionAssignment
+
+    admin = cast.admin_bkpsdm
+    services.calendar_year_ensure(cast.instansi.pk, 2026)
+    services.schedule_save(actor=admin, year=2026, opd=cast.opds["disdik"], values={
+        "name": "Sekolah", "hours": {str(d): ["07:00", "13:00"] for d in range(1, 7)}})
+    PositionAssignment.objects.filter(pegawai=cast.people["pegawai2"]).update(
+        end_date=dt.date(2026, 10, 15))
+    PositionAssignment.objects.create(instansi=cast.instansi, pegawai=cast.people["pegawai2"],
+                                      jabatan=cast.positions["kadis_disdik"], kind="definitif",
+                                      start_date=dt.date(2026, 10, 16))
+    import_presensi(cast, tmp_path, [("pegawai2", "2026-10-15", "07:20", "16:00"),
+                                     ("pegawai2", "2026-10-16", "07:20", "13:00"),
+                                     ("pegawai2", "2026-10-17", "07:00", "13:00")])
+    page = client_for(cast.pegawai2).get(MINE + OCTOBER)
+    days = {v.day.date.day: v for v in page.context["days"]}
+    assert days[15].codes == [] and days[16].codes == ["TL1"]
+    assert days[17].label == "Present" and days[18].label == "Day off"
+    counts = page.context["counts"]
+    assert counts.working_days == 11 + 14  # 1-15 Mon-Fri, 16-31 Mon-Sat
+    assert (counts.present, counts.late["TL1"], counts.tanpa_keterangan) == (3, 1, 22)
+    summary = client_for(admin).get(f"{SUMMARY}{OCTOBER}&opd={cast.opds['disdik'].pk}")
+    row = next(r for r in summary.context["page"].object_list
+               if r.pegawai.pk == cast.people["pegawai2"].pk)
+    assert (row.working_days, row.present, row.late["TL1"], row.tanpa_keterangan) == (
+        25, 3, 1, 22)
