@@ -182,7 +182,8 @@ def nominative(account: Account, tpp_month: TppMonth, opd_id: int | None = None)
         if opd is None:
             raise NotFound("not_found", _("Not found."))
         lines = lines.filter(opd_id=opd_id)
-    ordered = list(lines.select_related("pegawai", "opd").order_by(
+    # The explanation JSON (lines, inputs) is not shown on a list: not loaded.
+    ordered = list(lines.select_related("pegawai", "opd").defer("lines", "inputs").order_by(
         "opd__name", "-kelas", "pegawai__name"))
     adjust: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for pid, amount in TppAdjustment.objects.filter(
