@@ -134,12 +134,16 @@ def _is_budget_holder(jenis: str, supervisor_opd: int | None, opd_id: int) -> bo
 def read_people(instansi_id: int, month: Month, calendars: Calendars,
                 until: dt.date) -> dict[int, PersonRow]:
     """Everyone holding a position during the month, with the working days of each holding
-    (clipped to the month and to `until`), from one query."""
+    (clipped to the month and to `until`), from one query. Someone who has retired, left or
+    died since is paid up to the end of their closed positions (the month they retired is
+    computed after their status changed); an open position of such a person is not paid, as
+    nothing says until when they served."""
     first, last = month.first, min(month.last, until)
+    inactive = [s.value for s in INACTIVE_STATUSES]
     rows = PositionAssignment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=first), instansi_id=instansi_id,
         start_date__lte=last,
-    ).exclude(pegawai__status__in=[s.value for s in INACTIVE_STATUSES]).order_by(
+    ).filter(~Q(pegawai__status__in=inactive) | Q(end_date__isnull=False)).order_by(
         "pegawai_id", "start_date", "pk").values_list(
         "pegawai_id", "kind", "start_date", "end_date", "jabatan__kelas", "jabatan__opd_id",
         "jabatan__unit_id", "jabatan__name", "jabatan__jenis", "jabatan__supervisor__opd_id",

@@ -163,6 +163,21 @@ def test_plt_in_a_higher_kelas_pays_the_difference_for_the_acting_days(tpp):
     assert line.kelas == 9
 
 
+def test_retired_mid_month_is_paid_up_to_the_end_of_the_position(tpp):
+    version(tpp)
+    retired = tpp.people["pegawai2"]
+    Pegawai.objects.filter(pk=retired.pk).update(status="pensiun")
+    PositionAssignment.objects.filter(pegawai=retired).update(end_date=day(15))
+    # kasi retired too, but SIMPEG left the position open: nothing says until when
+    Pegawai.objects.filter(pk=tpp.people["kasi"].pk).update(status="pensiun")
+    result = run(tpp)
+    line = line_of(tpp, "pegawai2")
+    # Oct 1, 2, 5-9, 12-15 = 11 of 22 working days: 262,000 x 11
+    assert (line.ceiling, line.inputs["absent_days"]) == (2_882_000, 0)
+    assert not TppLine.objects.filter(pegawai=tpp.people["kasi"]).exists()
+    assert result.people == 9
+
+
 def test_cpns_are_paid_the_preset_percent(tpp):
     version(tpp, asn_type_pct={"CPNS": "80", "PNS": "100"})
     Pegawai.objects.filter(pk=tpp.people["pegawai2"].pk).update(asn_type="CPNS")
@@ -394,7 +409,8 @@ def test_an_approved_month_refuses_to_be_computed_again(tpp):
     assert stored(result.month) == before
 
 
-def test_a_failure_half_way_leaves_the_old_results(tpp, monkeypatch):
+@pytest.mark.parametrize("step", ["insert_rows", "update_rows"])
+def test_a_failure_half_way_leaves_the_old_results(tpp, monkeypatch, step):
     first = run(tpp)
     before = stored(first.month)
     month_before = TppMonth.objects.filter(pk=first.month.pk).values().get()
@@ -406,8 +422,8 @@ def test_a_failure_half_way_leaves_the_old_results(tpp, monkeypatch):
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    # the new line is inserted first, then the update fails
-    monkeypatch.setattr(batch, "update_rows", broken)
+    # the new line is inserted first, then the changed one updated: either may fail
+    monkeypatch.setattr(batch, step, broken)
     with pytest.raises(RuntimeError):
         run(tpp)
     assert stored(first.month) == before
