@@ -300,8 +300,8 @@ def parse_preset(params: Mapping[str, Any]) -> Preset:
         bands.append(band)
         band_pct[band.code] = r.pct(b.get("pct", 0), f"{where}.pct")
     r.problems.extend(f"bands: {p}" for p in check_bands(bands))
-    for code in _duplicates([b.code for b in bands]):
-        r.problems.append(f"bands: the code '{code}' is used twice")
+    for twice in _duplicates([b.code for b in bands]):
+        r.problems.append(f"bands: the code '{twice}' is used twice")
     codes = {b.code for b in bands}
     missing_in = params.get("missing_in_code")
     missing_out = params.get("missing_out_code")
