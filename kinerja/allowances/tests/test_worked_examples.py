@@ -73,8 +73,9 @@ LUBUKLINGGAU = {
 KELAS_3_NOTE = (
     "RULES.md 2.2: 2,354,000 x 0.59112978 = 1,391,519.502 rounds to 1,391,520, but the SK "
     "prints 1,391,519: the SK's index has more digits than the 8 printed (every row of the "
-    "table holds for an index in [0.5911297719, 0.5911297791)). The template must give the "
-    "SK's basic amounts (base.by_kelas) or the index to 9 digits (0.591129775).")
+    "table holds for an index in [0.5911297719, 0.5911297791)). Needed in presets.py "
+    "(LUBUKLINGGAU base): \"by_kelas\": {\"3\": \"1391519\"} next to the reference and the "
+    "index; then remove this mark.")
 
 
 @pytest.mark.parametrize("kelas", [
