@@ -15,8 +15,15 @@ from django.utils.translation import gettext as _
 from kinerja.attendance import rules
 from kinerja.attendance.calendars import Calendars, measure
 from kinerja.attendance.holidays import RAMADAN, holidays_of
-from kinerja.attendance.imports import places_of
-from kinerja.attendance.models import DisciplineCase, Holiday, Presensi, WorkSchedule
+from kinerja.attendance.imports import PlaceHistory
+from kinerja.attendance.models import (
+    DisciplineCase,
+    DisciplineLevel,
+    Holiday,
+    HolidayKind,
+    Presensi,
+    WorkSchedule,
+)
 from kinerja.core.audit import audit_record, snapshot
 from kinerja.core.bulk import CHUNK
 from kinerja.core.errors import ApplicationError, Forbidden, NotFound
@@ -46,23 +53,25 @@ def calendar_year_ensure(instansi_id: int, year: int, *, actor: Account | None =
                                         unit__isnull=True).first()
     if found is not None:
         return found
+    ramadan = RAMADAN.get(year)
+    short = rules.Hours(dt.time(8, 0), dt.time(15, 0))
     with transaction.atomic():
-        ramadan = RAMADAN.get(year)
-        short = rules.Hours(dt.time(8, 0), dt.time(15, 0))
-        schedule = WorkSchedule.objects.create(
-            instansi_id=instansi_id, year=year, name=_("Standard working week"),
-            hours=rules.hours_text(rules.standard_hours(5)),
-            ramadan_start=ramadan[0] if ramadan else None,
-            ramadan_end=ramadan[1] if ramadan else None,
-            ramadan_hours=rules.hours_text({d: short for d in range(1, 5)} | {
-                5: rules.Hours(dt.time(8, 0), dt.time(15, 30))}) if ramadan else {},
-        )
-        have = set(Holiday.objects.filter(instansi_id=instansi_id, date__year=year)
-                   .values_list("date", flat=True))
+        # Two people opening a new year at once: one creates it, the other gets it.
+        schedule, created = WorkSchedule.objects.get_or_create(
+            instansi_id=instansi_id, year=year, opd=None, unit=None, defaults={
+                "name": _("Standard working week"),
+                "hours": rules.hours_text(rules.standard_hours(5)),
+                "ramadan_start": ramadan[0] if ramadan else None,
+                "ramadan_end": ramadan[1] if ramadan else None,
+                "ramadan_hours": rules.hours_text({d: short for d in range(1, 5)} | {
+                    5: rules.Hours(dt.time(8, 0), dt.time(15, 30))}) if ramadan else {},
+            })
+        if not created:
+            return schedule
         Holiday.objects.bulk_create([
             Holiday(instansi_id=instansi_id, date=day, name=name, kind=kind)
-            for day, name, kind in holidays_of(year) if day not in have
-        ])
+            for day, name, kind in holidays_of(year)
+        ], ignore_conflicts=True)
         audit_record(actor=actor, instansi=instansi_id, action="calendar.create", obj=schedule,
                      changes={"year": [None, year], "holidays": [None, len(holidays_of(year))]})
     return schedule
@@ -81,6 +90,11 @@ def _check_schedule(values: dict[str, Any]) -> None:
     if (start is None) != (end is None) or (start and end and end < start):
         raise ApplicationError("invalid_schedule",
                                _("Give both Ramadan dates, the end after the start."), status=422)
+    year = values.get("year")
+    if start and end and year and (start.year != year or end.year != year):
+        raise ApplicationError("invalid_schedule",
+                               _("The Ramadan dates must fall in the schedule's year."),
+                               status=422)
 
 
 def schedule_save(*, actor: Account, year: int, values: dict[str, Any],
@@ -91,7 +105,7 @@ def schedule_save(*, actor: Account, year: int, values: dict[str, Any],
     for place in (opd, unit):
         if place is not None and place.instansi_id != instansi_id:
             raise NotFound("not_found", _("Not found."))
-    _check_schedule(values)
+    _check_schedule({**values, "year": year})
     calendar_year_ensure(instansi_id, year, actor=actor)
     with transaction.atomic():
         schedule = WorkSchedule.objects.filter(
@@ -134,6 +148,8 @@ def holiday_save(*, actor: Account, day: dt.date, name: str, kind: str) -> Holid
     instansi_id = manager_instansi(actor)
     if not name.strip():
         raise ApplicationError("invalid", _("The holiday needs a name."), status=422)
+    if kind not in HolidayKind.values:
+        raise ApplicationError("invalid", _("Unknown holiday kind."), status=422)
     calendar_year_ensure(instansi_id, day.year, actor=actor)
     with transaction.atomic():
         holiday, created = Holiday.objects.update_or_create(
@@ -167,21 +183,18 @@ def remeasure_presensi(instansi_id: int, year: int, start: dt.date | None = None
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)
     rows = Presensi.objects.filter(instansi_id=instansi_id, date__gte=start, date__lte=end)
-    places: dict[int, tuple[int, int | None]] = {}
+    places = PlaceHistory()
     changed = 0
     last_pk = 0
-    today = timezone.localdate()
     while True:
         chunk = list(rows.filter(pk__gt=last_pk).order_by("pk")[:CHUNK])
         if not chunk:
             return changed
         last_pk = chunk[-1].pk
-        missing = {p.pegawai_id for p in chunk} - places.keys()
-        if missing:
-            places.update(places_of(missing, today))
+        places.load({p.pegawai_id for p in chunk})
         dirty = []
         for p in chunk:
-            opd_id, unit_id = places.get(p.pegawai_id, (None, None))
+            opd_id, unit_id = places.on(p.pegawai_id, p.date)
             derived = measure(calendars, p.date, opd_id, unit_id, p.check_in, p.check_out)
             if any(getattr(p, k) != v for k, v in derived.items()):
                 for k, v in derived.items():
@@ -201,10 +214,17 @@ def _discipline_values(values: dict[str, Any]) -> dict[str, Any]:
     if sanction not in rules.SANCTION_TERMS:
         raise ApplicationError("invalid", _("Unknown sanction."), status=422)
     level, months, _cut = rules.SANCTION_TERMS[sanction]
-    clean.setdefault("level", level)
-    if not clean.get("months"):
+    if clean.get("level") in (None, ""):
+        clean["level"] = level
+    if clean["level"] not in DisciplineLevel.values:
+        raise ApplicationError("invalid", _("Unknown discipline level."), status=422)
+    if clean.get("months") in (None, ""):
         clean["months"] = months
-    if int(clean["months"]) < 1:
+    try:
+        clean["months"] = int(clean["months"])
+    except (TypeError, ValueError):
+        raise ApplicationError("invalid", _("Months must be a number."), status=422) from None
+    if clean["months"] < 1:
         raise ApplicationError("invalid", _("A sanction lasts at least one month."), status=422)
     start = clean.get("start_month")
     if not isinstance(start, dt.date):
