@@ -133,12 +133,13 @@ def _is_budget_holder(jenis: str, supervisor_opd: int | None, opd_id: int) -> bo
 
 def read_people(instansi_id: int, month: Month, calendars: Calendars,
                 until: dt.date) -> dict[int, PersonRow]:
-    """Everyone holding a position during the month, with the working days of each holding
-    (clipped to the month and to `until`), from one query. Someone who has retired, left or
+    """Everyone holding a position during the month, with the working days of each holding in
+    the month (the ceiling of a month computed before it ends is the whole month's), and the
+    working days up to `until` on which attendance is counted, from one query. Someone who has retired, left or
     died since is paid up to the end of their closed positions (the month they retired is
     computed after their status changed); an open position of such a person is not paid, as
     nothing says until when they served."""
-    first, last = month.first, min(month.last, until)
+    first, last = month.first, month.last
     inactive = [s.value for s in INACTIVE_STATUSES]
     rows = PositionAssignment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=first), instansi_id=instansi_id,
@@ -179,7 +180,7 @@ def read_people(instansi_id: int, month: Month, calendars: Calendars,
             cal = year_cal.for_place(h[5], h[6])
             days = att.working_days(cal, start, end)
             if not acting:
-                working.update(days)
+                working.update(d for d in days if d <= until)
             if h[4] is not None:
                 person.holdings.append(rules.Holding(
                     h[4], len(days), acting, _is_budget_holder(h[8], h[9], h[5])))

@@ -436,7 +436,12 @@ class PresetVersionForm(PageForm):
         params: dict[str, Any] = copy.deepcopy(d["params_json"])
         amounts = {str(k): _rupiah(d[f"base_{k}"]) for k in KELAS if d[f"base_{k}"].strip()}
         if d["base_mode"] == "reference":
+            exceptions = (params.get("base") or {}).get("by_kelas")
             params["base"] = {"reference_by_kelas": amounts, "index": _number(d["base_index"])}
+            if isinstance(exceptions, dict) and exceptions:
+                # Amounts printed in the Perbup where reference x index rounds otherwise; kept
+                # from the JSON (the advanced field), where they are edited.
+                params["base"]["by_kelas"] = exceptions
         else:
             params["base"] = {"by_kelas": amounts}
         # Parts: by key over the JSON's parts; a part whose share is cleared is removed.

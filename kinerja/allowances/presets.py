@@ -111,7 +111,10 @@ def _with(template: dict[str, Any], /, **changes: Any) -> dict[str, Any]:
 
 LUBUKLINGGAU = _with(
     NATIONAL,
-    base={"reference_by_kelas": REFERENCE_BY_KELAS, "index": "0.59112978"},
+    # The SK prints Rp1,391,519 for kelas 3, one rupiah under 2,354,000 x 0.59112978: its
+    # index has more digits than the eight printed. The printed amount is what is paid.
+    base={"reference_by_kelas": REFERENCE_BY_KELAS, "index": "0.59112978",
+          "by_kelas": {"3": "1391519"}},
     components=[
         {"key": "beban_kerja", "label": "Beban kerja", "pct": "25",
          "pct_by_kelas": {"4": "40", "3": "40", "2": "50", "1": "50"}},

@@ -213,7 +213,7 @@ def test_positive_and_negative_adjustments(approved, client_for):
     assert amounts == [Decimal("-75500.50"), Decimal("250000.00")]
     page = text(client.get(MONTH_PAGE))
     assert "Kekurangan bayar September" in page and "Rp250.000" in page
-    assert "Kelebihan bayar" in page and "-Rp75.501" in page
+    assert "Kelebihan bayar" in page and "-Rp75.500,50" in page
     # The Dinas Kesehatan's paid total moves by the sum; the approved net does not.
     assert AuditRecord.objects.filter(action="tpp.adjust").count() == 2
     assert TppLine.objects.get(pegawai=approved.people["pegawai"]).net == Decimal(2282544)

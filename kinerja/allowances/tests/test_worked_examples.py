@@ -70,18 +70,12 @@ LUBUKLINGGAU = {
     3: (2_354_000, 1_391_519), 2: (1_947_000, 1_150_930), 1: (1_540_000, 910_340),
 }
 
-KELAS_3_NOTE = (
-    "RULES.md 2.2: 2,354,000 x 0.59112978 = 1,391,519.502 rounds to 1,391,520, but the SK "
-    "prints 1,391,519: the SK's index has more digits than the 8 printed (every row of the "
-    "table holds for an index in [0.5911297719, 0.5911297791)). Needed in presets.py "
-    "(LUBUKLINGGAU base): \"by_kelas\": {\"3\": \"1391519\"} next to the reference and the "
-    "index; then remove this mark.")
+# RULES.md 2.2: 2,354,000 x 0.59112978 = 1,391,519.502 rounds to 1,391,520, but the SK prints
+# 1,391,519: the SK's index has more digits than the 8 printed (every row of the table holds for
+# an index in [0.5911297719, 0.5911297791)). The preset carries the printed amount for kelas 3.
 
 
-@pytest.mark.parametrize("kelas", [
-    pytest.param(k, marks=pytest.mark.xfail(strict=True, reason=KELAS_3_NOTE)) if k == 3 else k
-    for k in sorted(LUBUKLINGGAU, reverse=True)
-])
+@pytest.mark.parametrize("kelas", sorted(LUBUKLINGGAU, reverse=True))
 def test_lubuklinggau_basic_tpp_is_the_reference_times_itpp(kelas):
     reference, basic = LUBUKLINGGAU[kelas]
     preset = parse_preset(template_params("lubuklinggau_2022"))
