@@ -219,7 +219,7 @@ def test_positive_and_negative_adjustments(approved, client_for):
     assert TppLine.objects.get(pegawai=approved.people["pegawai"]).net == Decimal(2282544)
     explanation = text(client.get(reverse("tpp_explanation", args=[PERIOD, nip])))
     # on time: net 2,282,544; paid 2,282,544 + 250,000 - 75,500.50 = 2,457,043.50
-    assert "Rp2.282.544" in explanation and "Rp2.457.044" in explanation
+    assert "Rp2.282.544" in explanation and "Rp2.457.043,50" in explanation
 
 
 @pytest.mark.parametrize(("data", "field", "error"), [
