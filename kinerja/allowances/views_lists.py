@@ -16,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kinerja.allowances import selectors
@@ -34,7 +36,7 @@ from kinerja.allowances.document import (
 )
 from kinerja.allowances.excel import XLSX_TYPE, render_nominative_xlsx
 from kinerja.allowances.models import TppMonth
-from kinerja.core.errors import NotFound
+from kinerja.core.errors import ApplicationError, NotFound
 from kinerja.core.models import Instansi
 from kinerja.people.access import request_account, today_in
 from kinerja.people.models import Account
@@ -139,6 +141,14 @@ def _xlsx(request: HttpRequest, period: str, opd_pk: int | None) -> HttpResponse
 
 def _pdf(request: HttpRequest, period: str, opd_pk: int | None) -> HttpResponse:
     nominative, doc, instansi = _document(request, period, opd_pk)
+    # WeasyPrint needs ~25 ms of CPU per person: a list of thousands would hold a worker for
+    # minutes. Past the limit the page says to take one PDF per OPD, or the Excel file.
+    limit = getattr(settings, "KINERJA_TPP_PDF_MAX_ROWS", 2000)
+    if len(nominative.rows) > limit:
+        raise ApplicationError("too_many_rows", _(
+            "This list has %(count)s people, too many for one PDF (at most %(limit)s). "
+            "Download the PDF of each OPD, or the Excel file of the whole list.")
+            % {"count": len(nominative.rows), "limit": limit}, status=413)
     return _download(render_nominative_pdf(doc), "application/pdf",
                      filename(nominative, instansi, "pdf"))
 

@@ -406,3 +406,20 @@ def test_a_month_still_computing_shows_an_empty_list_with_the_notice(computed, c
     assert person_rows(rows) == []
     assert row_labelled(rows, "JUMLAH")[1] == "JUMLAH (0 orang)"
     assert client.get("/tpp/2026-11/daftar.pdf")["Content-Type"] == "application/pdf"
+
+
+def test_a_pdf_of_more_people_than_the_limit_is_refused_with_a_way_out(tpp, client_for,
+                                                                       settings):
+    from kinerja.allowances.batch import compute_month
+
+    compute_month(tpp.instansi.pk, tpp.month)
+    settings.KINERJA_TPP_PDF_MAX_ROWS = 5
+    client = client_for(tpp.accounts["admin_bkpsdm"])
+    response = client.get("/tpp/2026-10/daftar.pdf")
+    assert response.status_code == 413
+    assert "too many for one PDF (at most 5)" in response.content.decode()
+    assert "Download the PDF of each OPD" in response.content.decode()
+    # One OPD's list under the limit still downloads.
+    dinkes = tpp.opds["disdik"]
+    ok = client.get(f"/tpp/2026-10/opd/{dinkes.pk}.pdf")
+    assert ok.status_code == 200 and ok["Content-Type"] == "application/pdf"
