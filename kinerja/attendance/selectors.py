@@ -122,8 +122,9 @@ def parse_month(text: str | None, today: dt.date) -> dt.date:
             "invalid_month", _("“%(value)s” is not a month; use the form YYYY-MM.")
             % {"value": value}, status=422, details={"month": value}) from None
     if not 2000 <= first.year <= 2100:
-        raise ApplicationError("invalid_month", _("The month must be between 2000 and 2100."),
-                               status=422, details={"month": value})
+        raise ApplicationError(
+            "invalid_month", _("The month must be in a year between 2000 and 2100."),
+            status=422, details={"month": value})
     return first
 
 
