@@ -297,10 +297,10 @@ def test_leave_and_a_sanction_are_explained(cast, client_for):
     # Sick 3 days: 25% of the ceiling (Permentan table 3-14 days) = 1,441,000; the sanction
     # 25% of the ceiling = 1,441,000; together 2,882,000 > payable: capped.
     assert "Sick leave" in page and "3 days of leave: 25% of Rp5.764.000" in page
-    assert "Discipline sanction: Allowance cut 25% for 6 months" in page
+    assert "Discipline sanction: Allowance cut of 25 percent for 6 months" in page
     assert page.count("-Rp1.441.000") == 2
     assert "Sick leave: 3 days" in page  # what was counted
-    assert "Allowance cut 25% for 6 months" in page
+    assert "Allowance cut of 25 percent for 6 months" in page
     assert "Cap: deductions stop at 100%" in page
 
 

@@ -169,7 +169,7 @@ def test_a_version_is_shown_in_plain_language_with_its_sources(tpp, client_for):
         "TL1", "1–30", "0,5%", "91 or more", "early leave (PSW)",
         "4% per day",  # tanpa keterangan
         "Sick leave", "3–14 days: 25%", "month 1: 50%", "the leave days are not paid",
-        "Allowance cut 25% for 6 months",
+        "Allowance cut of 25 percent for 6 months",
         "100% of the payable amount",  # the cap
         "Temporarily dismissed",
         "the higher of the own and the acting position",
