@@ -36,6 +36,7 @@ from kinerja.allowances.models import TppLine, TppMonth, TppMonthStatus, TppPres
 from kinerja.attendance import rules as att
 from kinerja.attendance.calendars import Calendars
 from kinerja.attendance.models import DisciplineCase, Presensi
+from kinerja.attendance.services import calendar_year_ensure
 from kinerja.core.audit import audit_record
 from kinerja.core.bulk import gc_paused, insert_rows, stream_rows, update_rows
 from kinerja.core.errors import ApplicationError
@@ -135,9 +136,10 @@ def read_people(instansi_id: int, month: Month, calendars: Calendars,
                 until: dt.date) -> dict[int, PersonRow]:
     """Everyone holding a position during the month, with the working days of each holding in
     the month (the ceiling of a month computed before it ends is the whole month's), and the
-    working days up to `until` on which attendance is counted, from one query. Someone who has retired, left or
-    died since is paid up to the end of their closed positions (the month they retired is
-    computed after their status changed); an open position of such a person is not paid, as
+    working days up to `until` on which attendance is counted, from one query. Someone who has
+    retired, left or died since is paid up to the end of their closed positions (the month
+    they retired is computed after their status changed); an open position of such a person
+    is not paid, as
     nothing says until when they served."""
     first, last = month.first, month.last
     inactive = [s.value for s in INACTIVE_STATUSES]
@@ -364,6 +366,8 @@ class MonthInputs:
 
 def read_inputs(instansi_id: int, month: Month, preset: rules.Preset,
                 today: dt.date) -> MonthInputs:
+    # The year's schedule and national holidays exist before its working days are counted.
+    calendar_year_ensure(instansi_id, month.year)
     calendars = Calendars(instansi_id)
     until = min(month.last, today)
     people = read_people(instansi_id, month, calendars, until)

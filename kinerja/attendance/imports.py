@@ -195,6 +195,16 @@ class PresensiImporter(Importer):
                 "id", "pegawai_id", "date", "check_in", "check_out")
         }
         calendars: Calendars = ctx.cache["calendars"]
+        if not ctx.dry_run:
+            # A year nobody opened on the calendar page yet gets its schedule and national
+            # holidays before its days are measured (else a holiday would count as a working
+            # day). A dry run writes nothing: it measures against the standard week.
+            ready: set[int] = ctx.cache.setdefault("years_ready", set())
+            for year in {day.year for day in days} - ready:
+                from kinerja.attendance.services import calendar_year_ensure
+
+                calendar_year_ensure(ctx.instansi.pk, year, actor=ctx.actor)
+                ready.add(year)
         creates: list[Presensi] = []
         updates: list[tuple[Parsed, Presensi, dict[str, list[Any]]]] = []
         for row in rows:
