@@ -8,13 +8,14 @@ What it looks like:
   Puskesmas (and its subunits) on the 6-day week of the outpatient service, saved by admin
   BKPSDM through `schedule_save`.
 - The national TPP preset installed and active from the first month of the window.
-- Presensi of everyone with a definitive position and an active status, on every working day of
-  their place from the window's first day to `today` (today: the check-in only, the demo's "now"
-  is 11:00), in the same window as the activity logs. Most people come 1-35 minutes early and
-  leave on time; each day about 5% come late (a habitually late 8% about 22%), mostly TL1, some
-  TL2, a few TL3/TL4; about 2.5% leave early (PSW1-PSW4); a few check-outs and fewer check-ins
-  are missing; a few working days have no record at all (tanpa keterangan), only on days the
-  person logged no work. Nobody has a record on a day of leave.
+- Presensi of everyone with a definitive position, on every working day of their place from
+  the window's first day to `today` (someone retired since: until their position closed; on
+  `today` the check-in only, the demo's "now" is 11:00), the window of the activity logs.
+  Most people come 1-35 minutes early and leave on time; each day about 5% come late (a
+  habitually late 8% about 22%), mostly TL1, some TL2, a few TL3/TL4; about 2.5% leave early
+  (PSW1-PSW4); a few check-outs and fewer check-ins are missing; a few working days have no
+  record at all (tanpa keterangan), only on days the person logged no work. Nobody has a
+  record on a day of leave.
 - Leave beside the daily work's (`people.Leave`): in the first complete month sakit 3 days
   (Permentan: 25% cut) and cuti tahunan 4 days; in the next month cuti tahunan 2 days, dinas
   luar 3 days, sakit 2 days; one CLTN from the middle of the first complete month for a year;
@@ -327,8 +328,13 @@ def plan_attendance(inst: int, window: Window, *, seed: int,
 
     plan = Plan()
     featured = {nip for nips in logins.values() for nip in nips}
-    active = sorted(pid for pid, (nip, status) in people.items()
-                    if status not in INACTIVE_STATUSES and pid in holdings)
+    # Someone retired (or gone) since worked until their position closed (the TPP pays them up
+    # to then); an open position of such a person says nothing, as in allowances.batch.
+    for pid, (_nip, status) in people.items():
+        if status in INACTIVE_STATUSES and pid in holdings:
+            holdings[pid] = [h for h in holdings[pid] if h.end is not None]
+    present = sorted(pid for pid in people if holdings.get(pid))
+    active = [pid for pid in present if people[pid][1] not in INACTIVE_STATUSES]
     days = [start + dt.timedelta(days=i) for i in range((today - start).days + 1)]
     default = calendars.year(start.year).default
 
@@ -403,7 +409,7 @@ def plan_attendance(inst: int, window: Window, *, seed: int,
 
     # The days, person by person.
     habits = [(share, late, early) for share, late, early in HABITS]
-    for pid in active:
+    for pid in present:
         roll, late_p, early_p = r(), habits[-1][1], habits[-1][2]
         if roll < habits[0][0]:
             late_p, early_p = habits[0][1], habits[0][2]

@@ -31,12 +31,14 @@ TODAY = dt.date(2025, 6, 16)  # window 2025-03-16 .. 2025-06-16: April approved,
 
 
 def _holders(instansi, first: dt.date, last: dt.date) -> set[int]:
-    """Everyone holding a position (any kind) during the month, with an active status."""
+    """Everyone holding a position (any kind) during the month with an active status, and
+    whoever retired since for a position that closed in the month."""
     return set(
         PositionAssignment.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=first), instansi=instansi,
             start_date__lte=last,
-        ).exclude(pegawai__status__in=[s.value for s in INACTIVE_STATUSES])
+        ).filter(~Q(pegawai__status__in=[s.value for s in INACTIVE_STATUSES])
+                 | Q(end_date__isnull=False))
         .values_list("pegawai_id", flat=True)
     )
 
@@ -137,6 +139,15 @@ def test_demo_presensi_leave_discipline_and_tpp(db):
         sums = lines.aggregate(net=Sum("net"), gross=Sum("gross"))
         assert month.people == lines.count() > 250
         assert month.total_net == sums["net"] > 0 and month.total_gross == sums["gross"]
+    # The retired Kabid (the Plt story) worked until his position closed, and is paid to then.
+    retired = Pegawai.objects.get(instansi=instansi, status="pensiun")
+    closed = PositionAssignment.objects.get(pegawai=retired).end_date
+    days = list(rows.filter(pegawai=retired).values_list("date", flat=True))
+    assert days and max(days) <= closed and (closed - max(days)).days <= 3
+    if window.first.first <= closed <= att.month_bounds(2025, 4)[1]:
+        paid = TppLine.objects.get(month=april, pegawai=retired)
+        assert not any(x["code"] == "tanpa_keterangan" for x in paid.lines)
+
     line = TppLine.objects.get(month=april, pegawai_id=case.pegawai_id)
     sanction = next(x for x in line.lines if x["code"] == "sanction_potong_tunjangan_6")
     assert Decimal(sanction["amount"]) == Decimal(sanction["base"]) * Decimal("0.25") > 0
