@@ -180,7 +180,7 @@ def read_people(instansi_id: int, month: Month, calendars: Calendars,
         working: set[dt.date] = set()
         for start, end, h, acting in spans:
             cal = year_cal.for_place(h[5], h[6])
-            days = att.working_days(cal, start, end)
+            days = calendars.working_days(cal, start, end)
             if not acting:
                 working.update(d for d in days if d <= until)
             if h[4] is not None:
@@ -200,7 +200,7 @@ def read_people(instansi_id: int, month: Month, calendars: Calendars,
 def month_working_days(calendars: Calendars, month: Month, person: PersonRow) -> int:
     """The working days of the whole month at the person's place (the proration base)."""
     cal = calendars.year(month.year).for_place(person.opd_id, person.unit_id)
-    return len(att.working_days(cal, month.first, month.last))
+    return len(calendars.working_days(cal, month.first, month.last))
 
 
 def read_presensi(instansi_id: int, month: Month, preset: rules.Preset,
@@ -369,7 +369,9 @@ def read_inputs(instansi_id: int, month: Month, preset: rules.Preset,
     # The year's schedule and national holidays exist before its working days are counted.
     calendar_year_ensure(instansi_id, month.year)
     calendars = Calendars(instansi_id)
-    until = min(month.last, today)
+    # Attendance is counted up to yesterday: today's check-out (or today's scan at all) may
+    # still come, and must not be cut as PSW4 or tanpa keterangan.
+    until = min(month.last, today - dt.timedelta(days=1))
     people = read_people(instansi_id, month, calendars, until)
     factors = {p.factor for p in preset.parts}
     return MonthInputs(

@@ -65,11 +65,23 @@ class Calendars:
     def __init__(self, instansi_id: int) -> None:
         self.instansi_id = instansi_id
         self._years: dict[int, YearCalendars] = {}
+        self._spans: dict[tuple[int, dt.date, dt.date], list[dt.date]] = {}
 
     def year(self, year: int) -> YearCalendars:
         if year not in self._years:
             self._years[year] = year_calendars(self.instansi_id, year)
         return self._years[year]
+
+    def working_days(self, calendar: rules.Calendar, start: dt.date,
+                     end: dt.date) -> list[dt.date]:
+        """rules.working_days, remembered per calendar and span (the TPP computation asks it
+        for every holding of 100k people: a handful of distinct answers). The list is shared:
+        do not change it."""
+        key = (id(calendar), start, end)
+        found = self._spans.get(key)
+        if found is None:
+            found = self._spans[key] = rules.working_days(calendar, start, end)
+        return found
 
     def hours(self, day: dt.date, opd_id: int | None,
               unit_id: int | None) -> tuple[rules.Hours | None, bool]:
