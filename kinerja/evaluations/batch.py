@@ -87,9 +87,13 @@ class PeriodSpec:
 
 
 def period_spec(year: int, kind: str, number: int) -> PeriodSpec:
+    """The period; ValueError for one that does not exist (month 13, quarter 5)."""
     if kind == PeriodKind.ANNUAL:
         return PeriodSpec(year, kind, 0, tuple(range(1, 13)))
-    found = next(p for p in period_rules.evaluation_periods(year, kind) if p.number == number)
+    found = next((p for p in period_rules.evaluation_periods(year, kind) if p.number == number),
+                 None)
+    if found is None:
+        raise ValueError(f"{kind} period {number} of {year} does not exist")
     return PeriodSpec(year, kind, number, found.months)
 
 

@@ -641,3 +641,10 @@ def test_the_cyclic_garbage_collector_resumes_after_a_run_and_after_a_crash(worl
     with pytest.raises(RuntimeError), connection.execute_wrapper(_FailAtWrite(1)):
         recompute(world.instansi_id, period_spec(YEAR, "bulanan", MONTH + 1))
     assert gc.isenabled()
+
+
+def test_a_period_that_does_not_exist_is_a_clear_error():
+    with pytest.raises(ValueError, match="period 13 of 2026 does not exist"):
+        period_spec(2026, "bulanan", 13)
+    with pytest.raises(ValueError, match="period 5 of 2026 does not exist"):
+        period_spec(2026, "triwulan", 5)

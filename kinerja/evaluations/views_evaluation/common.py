@@ -102,7 +102,7 @@ def parse_period(raw: str) -> PeriodSpec | None:
         return None
     try:
         return period_spec(year, kind, number)
-    except StopIteration:  # no such month or quarter
+    except ValueError:  # no such month or quarter
         return None
 
 
