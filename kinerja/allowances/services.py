@@ -28,8 +28,8 @@ from kinerja.allowances.models import (
 )
 from kinerja.allowances.presets import DEFAULT_TEMPLATE, TEMPLATES, template_params
 from kinerja.core.audit import audit_record
-from kinerja.core.errors import ApplicationError, Conflict, Forbidden, NotFound
-from kinerja.people.access import pegawai_visible_to, scope_for
+from kinerja.core.errors import ApplicationError, Conflict, NotFound
+from kinerja.people.access import instansi_managed_by, pegawai_visible_to
 from kinerja.people.models import Account, Pegawai
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,7 @@ log = logging.getLogger(__name__)
 
 def manager_instansi(actor: Account | None) -> int:
     """The instansi admin BKPSDM manages; Forbidden for anyone else."""
-    scope = scope_for(actor) if actor is not None else None
-    if scope is None or scope.instansi_id is None or not scope.writes_whole_instansi:
-        raise Forbidden("forbidden", _("Only admin BKPSDM manages TPP."))
-    return scope.instansi_id
+    return instansi_managed_by(actor, _("Only admin BKPSDM manages TPP."))
 
 
 def _month_start(value: dt.date) -> dt.date:

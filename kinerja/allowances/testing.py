@@ -12,7 +12,7 @@ from kinerja.allowances.models import TppPreset
 from kinerja.allowances.services import preset_install
 from kinerja.attendance import rules as att
 from kinerja.attendance.calendars import Calendars, measure
-from kinerja.attendance.imports import places_of
+from kinerja.attendance.imports import PlaceHistory
 from kinerja.attendance.models import Presensi
 from kinerja.attendance.services import calendar_year_ensure
 from kinerja.testing import Cast
@@ -38,12 +38,13 @@ def write_presensi(cast: Cast, month: Month, people: list[str] | None = None,
     calendars = Calendars(cast.instansi.pk)
     keys = people or [k for k in cast.people if k not in ("pimpinan", "auditor")]
     ids = {cast.people[k].pk for k in keys}
-    places = places_of(ids, month.last)
+    places = PlaceHistory()
+    places.load(ids)
     cal = calendars.year(month.year)
     rows = []
     for key in keys:
         pid = cast.people[key].pk
-        opd_id, unit_id = places.get(pid, (None, None))
+        opd_id, unit_id = places.on(pid, month.last)
         for day in att.working_days(cal.for_place(opd_id, unit_id), month.first, month.last):
             pair = (times or {}).get((key, day.day), (dt.time(7, 25), dt.time(16, 35)))
             if pair is None:

@@ -16,7 +16,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,20 +88,6 @@ def nip_cell(cells: Cells, raw: Any) -> str:
 def _people(ctx: Context, nips: set[str]) -> dict[str, int]:
     return dict(Pegawai.objects.filter(instansi=ctx.instansi, nip__in=nips)
                 .values_list("nip", "id"))
-
-
-def places_of(pegawai_ids: set[int] | list[int], on: dt.date) -> dict[int, tuple[int, int | None]]:
-    """pegawai -> (OPD, unit) of the definitive position in force on `on` (one query; the
-    newest TMT wins where SIMPEG left two open)."""
-    out: dict[int, tuple[dt.date, int, int | None]] = {}
-    rows = PositionAssignment.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on), pegawai_id__in=pegawai_ids,
-        kind=HoldingKind.DEFINITIF, start_date__lte=on,
-    ).values_list("pegawai_id", "start_date", "jabatan__opd_id", "jabatan__unit_id")
-    for pid, start, opd_id, unit_id in rows:
-        if pid not in out or start > out[pid][0]:
-            out[pid] = (start, opd_id, unit_id)
-    return {pid: (opd_id, unit_id) for pid, (_s, opd_id, unit_id) in out.items()}
 
 
 class PlaceHistory:

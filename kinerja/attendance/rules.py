@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from kinerja.core.rules import month_last_day
+
 LATE = "late"
 EARLY = "early"
 
@@ -272,6 +274,4 @@ def longest_absence_run(absent: Iterable[dt.date], working: Sequence[dt.date]) -
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    first = dt.date(year, month, 1)
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return first, nxt - dt.timedelta(days=1)
+    return dt.date(year, month, 1), month_last_day(year, month)

@@ -26,9 +26,9 @@ from kinerja.attendance.models import (
 )
 from kinerja.core.audit import audit_record, snapshot
 from kinerja.core.bulk import CHUNK
-from kinerja.core.errors import ApplicationError, Forbidden, NotFound
+from kinerja.core.errors import ApplicationError, NotFound
 from kinerja.org.models import Opd, UnitKerja
-from kinerja.people.access import scope_for
+from kinerja.people.access import instansi_managed_by
 from kinerja.people.models import Account, Pegawai
 
 SCHEDULE_FIELDS = ("name", "hours", "ramadan_start", "ramadan_end", "ramadan_hours",
@@ -38,10 +38,8 @@ DISCIPLINE_FIELDS = ("level", "sanction", "decree_number", "decree_date", "start
 
 
 def manager_instansi(actor: Account | None) -> int:
-    scope = scope_for(actor) if actor is not None else None
-    if scope is None or scope.instansi_id is None or not scope.writes_whole_instansi:
-        raise Forbidden("forbidden", _("Only admin BKPSDM manages attendance."))
-    return scope.instansi_id
+    """The instansi admin BKPSDM manages; Forbidden for anyone else."""
+    return instansi_managed_by(actor, _("Only admin BKPSDM manages attendance."))
 
 
 def calendar_year_ensure(instansi_id: int, year: int, *, actor: Account | None = None

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kinerja.core.errors import NotFound
+from kinerja.core.errors import Forbidden, NotFound
 from kinerja.core.middleware import instansi_zone
 from kinerja.core.roles import Role
 from kinerja.org.models import Jabatan, Opd, UnitKerja
@@ -252,6 +252,15 @@ def get_jabatan_for(account: Account, pk: int, *, action: Action = "view") -> Ja
     if jabatan is None:
         raise NotFound("not_found", _("Position not found."))
     return jabatan
+
+
+def instansi_managed_by(actor: Account | None, message: str) -> int:
+    """The instansi whose admin BKPSDM the actor is (the scope that writes the whole instansi);
+    Forbidden with `message` for anyone else."""
+    scope = scope_for(actor) if actor is not None else None
+    if scope is None or scope.instansi_id is None or not scope.writes_whole_instansi:
+        raise Forbidden("forbidden", message)
+    return scope.instansi_id
 
 
 def may_import(account: Account) -> bool:

@@ -25,7 +25,7 @@ from kinerja.evaluations.models import (
 )
 from kinerja.evaluations.selectors import may_calibrate, score_methods
 from kinerja.org.models import Opd
-from kinerja.people.access import scope_for
+from kinerja.people.access import instansi_managed_by, scope_for
 from kinerja.people.models import Account
 
 log = logging.getLogger(__name__)
@@ -88,10 +88,7 @@ def evaluation_policy_update(
 
 
 def _may_recompute(actor: Account | None) -> int:
-    scope = scope_for(actor) if actor is not None else None
-    if scope is None or scope.instansi_id is None or not scope.writes_whole_instansi:
-        raise Forbidden("forbidden", _("Only admin BKPSDM recomputes a period."))
-    return scope.instansi_id
+    return instansi_managed_by(actor, _("Only admin BKPSDM recomputes a period."))
 
 
 def recompute_run_start(*, actor: Account, spec: PeriodSpec) -> RecomputeRun:
