@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kinerja.core",
     "kinerja.org",
     "kinerja.people",
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kinerja.core.middleware.InstansiTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -192,6 +195,12 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # axes.W006: lockout is per NIP on purpose; offices share one NAT address, so locking an IP would
 # lock a whole OPD out. Password guessing across NIPs is slowed by the per-NIP limit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"] + (["security.W021"] if not SECURE_HSTS_PRELOAD else [])
+
+# --- Content security policy (django-csp) ------------------------------------------------------
+# (owned by the security-headers work of issue 7)
+
+# --- Two-factor authentication (django-otp, TOTP) ---------------------------------------------
+# (owned by the 2FA work of issue 7)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "id"
