@@ -27,8 +27,10 @@ from kinerja.allowances.models import (
     TppPresetVersion,
 )
 from kinerja.allowances.presets import DEFAULT_TEMPLATE, TEMPLATES, template_params
+from kinerja.core import runlock
 from kinerja.core.audit import audit_record
 from kinerja.core.errors import ApplicationError, Conflict, NotFound
+from kinerja.core.runlock import RunLock
 from kinerja.people.access import instansi_managed_by, pegawai_visible_to
 from kinerja.people.models import Account, Pegawai
 
@@ -155,6 +157,17 @@ def preset_version_create(*, actor: Account, preset: TppPreset, params: dict[str
 # --- The month ------------------------------------------------------------------------------------
 
 
+def month_lock(instansi_id: int, month: Month) -> RunLock | None:
+    """The lock a computation of the month holds while it runs (kinerja.core.runlock), or None
+    when a live computation holds it. It dies with its process: a month left `computing` by a
+    killed process or a restarted web worker does not block the next computation."""
+    return runlock.try_acquire(f"tpp-{instansi_id}-{month.label}")
+
+
+# Locks taken by month_compute_start, released by _execute (in the thread, or at once).
+_HELD: dict[int, RunLock] = {}
+
+
 def month_compute(*, actor: Account | None, instansi_id: int | None = None,
                   month: Month) -> ComputeResult:
     """Compute the month now (CLI, tests, the background thread)."""
@@ -162,7 +175,11 @@ def month_compute(*, actor: Account | None, instansi_id: int | None = None,
         instansi_id = manager_instansi(actor)
     if instansi_id is None:
         raise ApplicationError("invalid", _("An instansi is required."))
-    return compute_month(instansi_id, month, actor=actor)
+    lock = month_lock(instansi_id, month)
+    if lock is None:
+        raise Conflict("already_running", _("The TPP of this month is already being computed."))
+    with lock:
+        return compute_month(instansi_id, month, actor=actor)
 
 
 def month_compute_start(*, actor: Account, month: Month) -> TppMonth:
@@ -174,12 +191,20 @@ def month_compute_start(*, actor: Account, month: Month) -> TppMonth:
     if tpp_month.is_approved:
         raise Conflict("month_approved",
                        _("This month's TPP is approved and locked; corrections are adjustments."))
-    if (tpp_month.status == TppMonthStatus.COMPUTING and tpp_month.computed_at is not None
-            and tpp_month.computed_at > timezone.now() - dt.timedelta(minutes=30)):
+    # The lock, not the month's `computing` status and its age, says whether a computation
+    # runs: the status stays `computing` when the process running it died.
+    lock = month_lock(instansi_id, month)
+    if lock is None:
         raise Conflict("already_running", _("The TPP of this month is already being computed."))
-    TppMonth.objects.filter(pk=tpp_month.pk).update(
-        status=TppMonthStatus.COMPUTING, computed_at=timezone.now(), progress_done=0,
-        message="")
+    _HELD[tpp_month.pk] = lock
+    try:
+        TppMonth.objects.filter(pk=tpp_month.pk).update(
+            status=TppMonthStatus.COMPUTING, computed_at=timezone.now(), progress_done=0,
+            message="")
+    except BaseException:
+        _HELD.pop(tpp_month.pk, None)
+        lock.release()
+        raise
     if getattr(settings, "KINERJA_IMPORT_BACKGROUND", False):
         _start_thread(tpp_month.pk, actor.pk)
     else:
@@ -189,6 +214,15 @@ def month_compute_start(*, actor: Account, month: Month) -> TppMonth:
 
 
 def _execute(month_id: int, actor: Any) -> None:
+    try:
+        _execute_locked(month_id, actor)
+    finally:
+        held = _HELD.pop(month_id, None)
+        if held is not None:
+            held.release()
+
+
+def _execute_locked(month_id: int, actor: Any) -> None:
     tpp_month = TppMonth.objects.get(pk=month_id)
     month = Month(tpp_month.period.year, tpp_month.period.month)
 
@@ -207,8 +241,9 @@ def _execute(month_id: int, actor: Any) -> None:
 
 
 def _start_thread(month_id: int, actor_id: int) -> None:
-    """As imports and the recompute do: a daemon thread of the web process. A restart leaves
-    the month 'computing'; computing again is safe (idempotent)."""
+    """As imports and the recompute do: a daemon thread of the web process (it holds the
+    month's lock until it ends). A restart leaves the month 'computing'; computing again is
+    safe (idempotent) and is not refused."""
 
     def work() -> None:
         close_old_connections()

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from kinerja.activities.models import Activity, ActivityStatus, Assignment, AssignmentStatus
 from kinerja.core import rules as period_rules
+from kinerja.core import runlock
 from kinerja.core.audit import audit_record
 from kinerja.core.bulk import (
     CHUNK,
@@ -46,6 +47,8 @@ from kinerja.evaluations.models import (
     EvaluationStatus,
     IndicatorRealisation,
     PeriodKind,
+    RecomputeRun,
+    RunStatus,
     ScoreMethod,
 )
 from kinerja.evaluations.presets import DEFAULT_METHOD
@@ -737,6 +740,23 @@ def _json_line(line: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def recompute_lock(instansi_id: int) -> runlock.RunLock | None:
+    """The lock a recompute of the instansi holds while it runs (kinerja.core.runlock), or None
+    when a live run holds it."""
+    return runlock.try_acquire(f"recompute-{instansi_id}")
+
+
+ABANDONED = "abandoned: the process running it ended (killed or restarted) before it finished"
+
+
+def close_abandoned_runs(instansi_id: int) -> int:
+    """Mark failed the instansi's runs still 'running' whose process died (SIGKILL, a restart):
+    call it holding recompute_lock, so no live run is among them. Their writes were one
+    transaction that never committed, so nothing of theirs is in the data."""
+    return RecomputeRun.objects.filter(instansi_id=instansi_id, status=RunStatus.RUNNING).update(
+        status=RunStatus.FAILED, error=ABANDONED, finished_at=timezone.now())
+
+
 def evaluations_of_period(instansi_id: int, spec: PeriodSpec) -> QuerySet[Evaluation]:
     return Evaluation.objects.filter(
         instansi_id=instansi_id, year=spec.year, period_kind=spec.kind, period_no=spec.number
@@ -746,6 +766,7 @@ def evaluations_of_period(instansi_id: int, spec: PeriodSpec) -> QuerySet[Evalua
 __all__ = [
     "PeriodSpec",
     "RecomputeResult",
+    "close_abandoned_runs",
     "ensure_evaluations",
     "evaluable_skps",
     "evaluations_of_period",
@@ -753,5 +774,6 @@ __all__ = [
     "period_for_month",
     "period_spec",
     "recompute",
+    "recompute_lock",
     "score_method_of",
 ]

@@ -3,7 +3,6 @@ of a period (in the background with progress, or at once)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from typing import Any
@@ -15,8 +14,14 @@ from django.utils.translation import gettext as _
 
 from kinerja.core.audit import audit_record
 from kinerja.core.errors import ApplicationError, Conflict, Forbidden
+from kinerja.core.runlock import RunLock
 from kinerja.evaluations import rules
-from kinerja.evaluations.batch import PeriodSpec, recompute
+from kinerja.evaluations.batch import (
+    PeriodSpec,
+    close_abandoned_runs,
+    recompute,
+    recompute_lock,
+)
 from kinerja.evaluations.models import (
     EvaluationPolicy,
     OrgPredikat,
@@ -95,22 +100,29 @@ def recompute_run_start(*, actor: Account, spec: PeriodSpec) -> RecomputeRun:
     """Start recomputing a period for the whole instansi: in a background thread of this
     process (the page polls the run), or at once where background work is off (tests)."""
     instansi_id = _may_recompute(actor)
-    if RecomputeRun.objects.filter(
-        instansi_id=instansi_id, status=RunStatus.RUNNING, started_at__gte=timezone.now()
-        - dt.timedelta(hours=1)
-    ).exists():
+    # The lock (not the run row's age) says whether a recompute runs: a row left 'running' by a
+    # process that died is closed here and does not block (docs/reliability.md).
+    lock = recompute_lock(instansi_id)
+    if lock is None:
         raise Conflict("already_running", _("A recompute is already running."))
-    run = RecomputeRun.objects.create(
-        instansi_id=instansi_id, year=spec.year, period_kind=spec.kind, period_no=spec.number,
-        started_by=actor.pk,
-    )
+    try:
+        close_abandoned_runs(instansi_id)
+        run = RecomputeRun.objects.create(
+            instansi_id=instansi_id, year=spec.year, period_kind=spec.kind,
+            period_no=spec.number, started_by=actor.pk,
+        )
+    except BaseException:
+        lock.release()
+        raise
     if getattr(settings, "KINERJA_IMPORT_BACKGROUND", False):
-        _start_thread(run.pk, actor.pk)
+        _start_thread(run.pk, actor.pk, lock)
     else:
         try:
             recompute_run_execute(run=run, actor=actor)
         except Exception:  # noqa: BLE001 - the run row says it failed and why
             pass
+        finally:
+            lock.release()
         run.refresh_from_db()
     return run
 
@@ -140,9 +152,10 @@ def recompute_run_execute(*, run: RecomputeRun, actor: Any = None) -> RecomputeR
     return run
 
 
-def _start_thread(run_id: int, actor_id: int) -> None:
-    """As imports do (people.imports.services): a daemon thread of the web process. A restart
-    abandons the run (it stays 'running' for an hour); recomputing again is safe."""
+def _start_thread(run_id: int, actor_id: int, lock: RunLock) -> None:
+    """As imports do (people.imports.services): a daemon thread of the web process, holding
+    the recompute lock until it ends. A restart abandons the run; the next recompute closes it
+    and recomputing again is safe."""
 
     def work() -> None:
         close_old_connections()
@@ -153,6 +166,7 @@ def _start_thread(run_id: int, actor_id: int) -> None:
         except Exception:
             log.exception("background recompute %s failed", run_id)
         finally:
+            lock.release()
             connections.close_all()
 
     threading.Thread(target=work, name=f"recompute-{run_id}", daemon=True).start()

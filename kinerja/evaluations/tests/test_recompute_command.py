@@ -11,7 +11,12 @@ from django.core.management import CommandError, call_command
 
 from kinerja.core.models import AuditRecord, Instansi
 from kinerja.evaluations import batch
-from kinerja.evaluations.models import Evaluation, IndicatorRealisation, RecomputeRun
+from kinerja.evaluations.models import (
+    Evaluation,
+    IndicatorRealisation,
+    RecomputeRun,
+    RunStatus,
+)
 from kinerja.evaluations.tests.test_batch import MONTH, YEAR, World
 
 
@@ -89,10 +94,17 @@ def test_the_instansi_must_be_chosen_when_there_are_several(world):
 
 
 def test_a_running_recompute_is_not_started_twice(world):
-    RecomputeRun.objects.create(instansi=world.cast.instansi, year=YEAR, period_kind="bulanan",
-                                period_no=MONTH)
-    with pytest.raises(CommandError, match="already running"):
-        run("--period", f"{YEAR}-{MONTH:02d}")
+    with batch.recompute_lock(world.cast.instansi.pk):  # a live run holds the lock
+        with pytest.raises(CommandError, match="already running"):
+            run("--period", f"{YEAR}-{MONTH:02d}")
+
+
+def test_a_run_left_running_by_a_dead_process_does_not_block(world):
+    stale = RecomputeRun.objects.create(instansi=world.cast.instansi, year=YEAR,
+                                        period_kind="bulanan", period_no=MONTH)
+    assert "evaluations=2" in run("--period", f"{YEAR}-{MONTH:02d}")
+    stale.refresh_from_db()
+    assert stale.status == RunStatus.FAILED and "abandoned" in stale.error
 
 
 def test_a_failure_is_recorded_and_changes_nothing(world, monkeypatch):

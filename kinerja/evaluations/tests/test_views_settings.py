@@ -100,8 +100,11 @@ def test_recompute_starts_and_shows_the_result(cast, ev, client_for):
 
 
 def test_recompute_refuses_a_second_run_while_one_runs(cast, client_for):
+    from kinerja.evaluations.batch import recompute_lock
+
     RecomputeRun.objects.create(instansi=cast.instansi, year=2026, period_kind="bulanan",
                                 period_no=1)
+    live = recompute_lock(cast.instansi.pk)  # the run above is alive: its process holds this
     client = client_for(cast.admin_bkpsdm)
     from kinerja.evaluations.forms_calibration import default_period, period_choices
     from kinerja.people.access import today_in
@@ -112,6 +115,7 @@ def test_recompute_refuses_a_second_run_while_one_runs(cast, client_for):
     assert response.status_code == 400
     assert "already running" in response.content.decode()
     assert RecomputeRun.objects.count() == 1
+    live.release()
     response = client.post(reverse("recompute"), {"periode": "1999-bulanan-1"})
     assert response.status_code == 400
 

@@ -8,12 +8,13 @@ where the instansi evaluates quarterly); `--period 2025` is the annual evaluatio
 `--instansi` the only instansi is used. The run is recorded like one started on the settings
 page (a RecomputeRun, with no account: the audit trail shows the system). Running it again
 changes nothing unless the data changed, so cron may run it nightly and a retry after a
-failure is safe.
+failure is safe. A run killed midway (SIGKILL, a power cut) changed nothing (its writes are
+one transaction) and blocks nothing: the next run finds its lock gone (kinerja.core.runlock),
+marks the abandoned run failed and recomputes (docs/reliability.md).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import time
 from typing import Any
@@ -74,14 +75,21 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         instansi = instansi_of(options["instansi"])
         spec = period_of(instansi.pk, options["period"])
-        if RecomputeRun.objects.filter(
-            instansi=instansi, status=RunStatus.RUNNING,
-            started_at__gte=timezone.now() - dt.timedelta(hours=1),
-        ).exists():
-            raise CommandError(
-                f"a recompute of {instansi.code} is already running (started less than an hour "
-                "ago); wait for it to finish"
-            )
+        # A live recompute of the instansi holds the lock; a run row left 'running' by a killed
+        # process does not (the lock died with it), so the rerun goes ahead and closes it.
+        lock = batch.recompute_lock(instansi.pk)
+        if lock is None:
+            raise CommandError(f"a recompute of {instansi.code} is already running; wait for it "
+                               "to finish")
+        with lock:
+            self.recompute(instansi, spec, options)
+
+    def recompute(self, instansi: Instansi, spec: batch.PeriodSpec,
+                  options: dict[str, Any]) -> None:
+        abandoned = batch.close_abandoned_runs(instansi.pk)
+        if abandoned:
+            self.stderr.write(f"{abandoned} earlier run(s) of {instansi.code} had been abandoned "
+                              "(their process ended before finishing); marked failed")
         run = RecomputeRun.objects.create(
             instansi=instansi, year=spec.year, period_kind=spec.kind, period_no=spec.number,
             started_by=None,
