@@ -54,7 +54,7 @@ def test_live_search_updates_the_results_without_a_reload(live_server, cast, ope
     page.evaluate("window.__same_page = true")
     page.locator("#id_q").fill("Kasi")
     page.locator("#results .person", has_text="Fajar Kasi").wait_for()
-    page.wait_for_function("document.querySelectorAll('#results .person').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#results .person').length === 1")
     assert page.evaluate("window.__same_page === true"), "the page reloaded"
     assert "q=Kasi" in page.url
 

@@ -154,7 +154,7 @@ def test_recompute_replaces_the_results_before_approval(computed, client_for):
 def test_admin_approves_a_computed_month(computed, client_for):
     client = client_for(computed.admin_bkpsdm)
     page = text(client.get(MONTH_PAGE))
-    assert "return confirm(" in page and "Approve the TPP of Oktober 2026?" in page
+    assert "data-confirm=" in page and "Approve the TPP of Oktober 2026?" in page
     response = client.post(APPROVE, follow=True)
     assert response.redirect_chain == [(MONTH_PAGE, 302)]
     assert messages_of(response) == ["The TPP of Oktober 2026 is approved and locked."]
