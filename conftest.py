@@ -46,11 +46,12 @@ def cast(db):
 
 @pytest.fixture
 def client_for(client):
-    """client_for(account) -> a Django test client logged in as that account."""
+    """client_for(account) -> a Django test client logged in as that account (verified by a
+    TOTP device when its role requires two-factor authentication: kinerja.testing)."""
+    from kinerja.testing import login_verified
 
     def _login(account):
-        client.force_login(account, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        return login_verified(client, account)
 
     return _login
 

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "kinerja.people.middleware.TwoFactorMiddleware",  # after OTPMiddleware (is_verified)
     "kinerja.core.middleware.InstansiTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -242,7 +243,20 @@ PERMISSIONS_POLICY = {
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # --- Two-factor authentication (django-otp, TOTP) ---------------------------------------------
-# (owned by the 2FA work of issue 7)
+# Accounts holding one of these roles (kinerja.core.roles values, plus "superuser" for the
+# deployment's superusers) must enter a 6-digit TOTP code after their password; they are sent
+# to /akun/2fa/ to enrol an authenticator app until they have one. Everyone else may turn it on
+# at /akun/. See docs/operations.md, "Two-factor authentication".
+KINERJA_2FA_REQUIRED_ROLES = env_list(
+    "KINERJA_2FA_REQUIRED_ROLES", ["admin_bkpsdm", "auditor", "superuser"]
+)
+# A session remembers whether its account needs a code; it asks the database again after this
+# many seconds, so a role granted (or a device added elsewhere) during a session takes effect.
+KINERJA_2FA_RECHECK_SECONDS = env_int("KINERJA_2FA_RECHECK_SECONDS", 300)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("KINERJA_2FA_ISSUER", "Kinerja")
+# Wrong codes: after n failures in a row the next attempt waits FACTOR * 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = env_int("KINERJA_2FA_THROTTLE_FACTOR", 1)
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -228,3 +228,38 @@ def build_cast(code: str = "kab-uji") -> Cast:
     RoleGrant.objects.create(account=cast.accounts["pimpinan"], instansi=inst, role=Role.PIMPINAN)
     RoleGrant.objects.create(account=cast.accounts["auditor"], instansi=inst, role=Role.AUDITOR)
     return cast
+
+
+# --- Logging in (two-factor aware) --------------------------------------------------------------
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def totp_device(account: Account) -> Any:
+    """The account's confirmed TOTP device, created (with a random key) if it has none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=account, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=account, name="Authenticator", confirmed=True)
+    return device
+
+
+def login_verified(client: Any, account: Account, *, device: bool | None = None) -> Any:
+    """force_login, and for an account that needs two-factor authentication (its role requires
+    it, or it has a device) mark the session verified by its device as the code step would,
+    creating a confirmed device if needed. `device=True` does so for any account, `False`
+    never. Accounts without 2FA stay plain sessions: no device, no query per request."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from kinerja.people.twofactor import status_of
+
+    client.force_login(account, backend=BACKEND)
+    if device is None:
+        status = status_of(account)
+        device = status.required or status.enabled
+    if device:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(account).persistent_id
+        session.save()
+    return client

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("kinerja.web.urls")),
+    path("", include("kinerja.people.twofactor_urls")),
     path("org/", include("kinerja.org.urls")),
     path("pegawai/", include("kinerja.people.urls")),
     path("impor/", include("kinerja.people.import_urls")),

@@ -515,6 +515,9 @@ def _load(
     logins = {
         role: [plan.people[i].nip for i in plan.featured.get(role, [])] for role in ROLE_ORDER
     }
+    from kinerja.demo.twofactor import enrol_demo_accounts
+
+    two_factor = enrol_demo_accounts(logins)  # the roles that require 2FA, with the demo key
     if work is not None:  # after the daily work: evaluations count its verified logs
         from kinerja.demo.evaluations import write_evaluations
 
@@ -553,6 +556,7 @@ def _load(
             "counts": counts,
             "reset": deleted,
             "logins": logins,
+            "two_factor": two_factor,
             "situations": plan.situations,
         },
     )

@@ -43,6 +43,7 @@ from kinerja.people.selectors import (
     tokens_of,
 )
 from kinerja.people.services import account_change_password, token_create, token_revoke
+from kinerja.people.twofactor import require_session_for_token
 
 router = Router(tags=["pegawai"])
 
@@ -163,6 +164,7 @@ def tokens(request: HttpRequest) -> QuerySet[AccessToken]:
     summary="Create an API token (the token is shown once)",
 )
 def token_new(request: HttpRequest, payload: TokenIn) -> Status:
+    require_session_for_token(request, request.user)  # type: ignore[arg-type]
     token, plain = token_create(
         account=request.user,  # type: ignore[arg-type]
         name=payload.name,

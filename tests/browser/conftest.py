@@ -79,11 +79,31 @@ def open_page(browser):
 
 
 def log_in(page: Any, base_url: str, nip: str, password: str) -> None:
-    """Log in as a person would: open /masuk/, type the NIP and password, press the button."""
+    """Log in as a person would: open /masuk/, type the NIP and password, press the button;
+    then, for an account with two-factor authentication, type the code its authenticator app
+    would show (computed from the device's key). An account whose role requires 2FA gets a
+    confirmed device first if it has none (kinerja.testing.totp_device), as if it had enrolled."""
+    from kinerja.people import twofactor
+    from kinerja.people.models import Account
+    from kinerja.testing import totp_device
+
+    account = Account.objects.get(username=nip)
+    status = twofactor.status_of(account)
+    device = totp_device(account) if status.required or status.enabled else None
     page.goto(f"{base_url}/masuk/")
     page.locator("#id_username").fill(nip)
     page.locator("#id_password").fill(password)
     page.locator("form button[type=submit]").click()
+    if device is not None:
+        page.wait_for_url(f"{base_url}/masuk/kode/**")
+        device.refresh_from_db()
+        code = twofactor.next_code(device)
+        if code is None:  # this step's code was used a moment ago: the next step's comes soon
+            page.wait_for_timeout(30_000)
+            device.refresh_from_db()
+            code = twofactor.next_code(device)
+        page.locator("#id_code").fill(code or "")
+        page.locator("form button[type=submit]").click()
     page.wait_for_url(f"{base_url}/")
 
 

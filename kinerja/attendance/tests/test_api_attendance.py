@@ -15,7 +15,7 @@ from kinerja.attendance import services
 from kinerja.attendance.models import DisciplineCase, Holiday, Presensi, WorkSchedule
 from kinerja.attendance.tests.test_services import STANDARD, import_presensi
 from kinerja.attendance.tests.test_views_days import _more_presensi
-from kinerja.testing import build_cast
+from kinerja.testing import build_cast, login_verified
 
 API = "/api/v1"
 
@@ -26,9 +26,7 @@ def api_as():
     client, so a second login would change who the first one is)."""
 
     def login(account: Any) -> Client:
-        client = Client()
-        client.force_login(account, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        return login_verified(Client(), account)
 
     return login
 

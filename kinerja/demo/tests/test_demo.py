@@ -401,3 +401,24 @@ def test_reset_follows_cascades_and_refuses_protected_rows(demo):
     assert deleted["accounts"] == 300 and deleted["pegawai"] == 300
     assert not AccessToken.objects.exists()
     assert Pegawai.objects.filter(instansi=other).count() == 1
+
+
+def test_demo_admin_bkpsdm_and_auditor_have_two_factor_with_the_printed_key(demo):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kinerja.demo.twofactor import DEMO_KEY
+    from kinerja.people import twofactor
+
+    instansi, output = demo
+    logins = AuditRecord.objects.get(instansi=instansi, action="demo.load").context
+    nips = sorted(logins["logins"]["admin_bkpsdm"] + logins["logins"]["auditor"])
+    assert logins["two_factor"] == nips
+    devices = TOTPDevice.objects.filter(user__username__in=nips, confirmed=True, key=DEMO_KEY)
+    assert devices.count() == 2
+    assert TOTPDevice.objects.count() == 2  # nobody else
+    secret = twofactor.secret_base32(devices[0])
+    assert secret in output and "kinerja twofactor code NIP" in output
+    # The printed key is the one that verifies.
+    assert twofactor.twofactor_verify(
+        account=devices[0].user, code=twofactor.next_code(devices[0])
+    ) == devices[0]

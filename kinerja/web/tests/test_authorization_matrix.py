@@ -26,7 +26,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from kinerja.testing import PASSWORD, Cast, build_cast
+from kinerja.testing import PASSWORD, Cast, build_cast, login_verified
 from kinerja.web.tests.matrix_base import (  # noqa: F401 (re-exported to row modules)
     ACTORS,
     API,
@@ -250,9 +250,7 @@ def url_for(row: Row, world: World, actor: str) -> str:
 def client_as(world: World, actor: str) -> Client:
     client = Client()
     if actor != "anonymous":
-        client.force_login(
-            world.cast.accounts[actor], backend="django.contrib.auth.backends.ModelBackend"
-        )
+        login_verified(client, world.cast.accounts[actor])
     return client
 
 

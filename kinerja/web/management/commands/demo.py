@@ -26,6 +26,7 @@ from kinerja.demo.load import (
     load_demo,
 )
 from kinerja.demo.plan import MIN_EMPLOYEES
+from kinerja.demo.twofactor import demo_twofactor_note
 
 
 def _date(value: str) -> dt.date:
@@ -133,6 +134,9 @@ class Command(BaseCommand):
                 "a production database."
             )
         )
+        note = demo_twofactor_note(instansi)
+        if note:
+            self.stdout.write(self.style.WARNING(note))
 
     @staticmethod
     def _table(rows: list[LoginRow]) -> str:
