@@ -92,6 +92,7 @@ def me_password(request: HttpRequest, payload: PasswordChangeIn) -> Status:
         account=request.user,  # type: ignore[arg-type]
         old_password=payload.old_password,
         new_password=payload.new_password,
+        request=request,
     )
     return Status(204, None)
 

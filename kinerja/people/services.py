@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,10 +185,26 @@ def account_create_for_pegawai(
     return account
 
 
+def account_change_password(
+    *, account: Account, old_password: str, new_password: str, request: HttpRequest | None = None
+) -> None:
+    """Change the account's password after checking the current one.
+
+    With the request (pages and API), the current password is checked through Django's
+    authenticate(), so the log-in throttle (django-axes) counts a wrong one as a failed log-in of
+    the NIP and refuses every attempt while the NIP is locked: a stolen session or API token is
+    not a way to guess the password without limit. The check runs outside the transaction of
+    the change, so the failure axes records is not rolled back with it."""
+    if request is None:
+        if not account.check_password(old_password):
+            raise ApplicationError("wrong_password", _("The current password is wrong."))
+    else:
+        _check_current_password(request, account, old_password)
+    _set_password(account, new_password)
+
+
 @transaction.atomic
-def account_change_password(*, account: Account, old_password: str, new_password: str) -> None:
-    if not account.check_password(old_password):
-        raise ApplicationError("wrong_password", _("The current password is wrong."))
+def _set_password(account: Account, new_password: str) -> None:
     try:
         validate_password(new_password, user=account)
     except ValidationError as exc:
@@ -202,6 +219,31 @@ def account_change_password(*, account: Account, old_password: str, new_password
             action="account.password_change",
             obj=account,
         )
+
+
+ACCOUNT_LOCKED = "account_locked"
+
+
+def _check_current_password(request: HttpRequest, account: Account, password: str) -> None:
+    from axes.handlers.proxy import AxesProxyHandler
+    from django.contrib.auth import authenticate
+
+    credentials = {"username": account.username}
+    locked = ApplicationError(
+        ACCOUNT_LOCKED,
+        _("The account is locked after repeated failed log-ins. Try again later."),
+        status=429,
+    )
+    if AxesProxyHandler.is_locked(request, credentials=credentials):
+        raise locked
+    if authenticate(request, username=account.username, password=password) is None:
+        # authenticate() sent user_login_failed: axes counted the failure for this NIP. When it
+        # was the one that locks, axes marks the request for its middleware to answer with the
+        # log-in lockout page; this error answers instead (JSON on the API).
+        if getattr(request, "axes_locked_out", False):
+            request.axes_locked_out = False  # type: ignore[attr-defined]
+            raise locked
+        raise ApplicationError("wrong_password", _("The current password is wrong."))
 
 
 @transaction.atomic

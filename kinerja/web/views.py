@@ -231,9 +231,10 @@ def password_change(request: HttpRequest) -> HttpResponse:
                 account=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password1"],
+                request=request,
             )
         except ApplicationError as exc:
-            field = "old_password" if exc.code == "wrong_password" else "new_password1"
+            field = "new_password1" if exc.code == "weak_password" else "old_password"
             form.add_error(field, exc.message)
         else:
             update_session_auth_hash(request, user)
