@@ -87,6 +87,10 @@ def run_cli(args: list[str], env: dict[str, str], timeout: float = 600) -> str:
     return done.stdout + done.stderr
 
 
+class Missed(AssertionError):
+    """The run ended before the point to kill it came (too fast to catch by polling)."""
+
+
 @dataclass
 class Kill:
     seconds: float  # from the start of the command to the SIGKILL
@@ -104,7 +108,7 @@ def kill_when(args: list[str], env: dict[str, str], probe: Callable[[], str | No
             while True:
                 if proc.poll() is not None:
                     out.seek(0)
-                    raise AssertionError(f"kinerja {' '.join(args)} ended (exit "
+                    raise Missed(f"kinerja {' '.join(args)} ended (exit "
                                          f"{proc.returncode}) before it could be killed "
                                          f"midway:\n{out.read()}")
                 evidence = probe()
@@ -133,8 +137,13 @@ def probe_postgres_writing() -> str | None:
 
     with connection.cursor() as cursor:
         cursor.execute(
+            # A transaction id: it has written. Begun before its current statement (or idle
+            # between two): a transaction of several statements, not a one-line autocommit
+            # progress update.
             "SELECT pid, state, coalesce(wait_event, '-'), left(query, 70) FROM pg_stat_activity "
-            "WHERE application_name = %s AND backend_xid IS NOT NULL", [VICTIM])
+            "WHERE application_name = %s AND datname = current_database() AND "
+            "backend_xid IS NOT NULL AND "
+            "(state = 'idle in transaction' OR xact_start < query_start)", [VICTIM])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -171,8 +180,8 @@ def wait_victim_gone(timeout: float = 120) -> float:
     started = time.perf_counter()
     while True:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
-                           [VICTIM])
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                           "AND datname = current_database()", [VICTIM])
             (left,) = cursor.fetchone()
         if not left:
             return time.perf_counter() - started
