@@ -21,6 +21,7 @@ class Benchmark:
 def registry() -> dict[str, Benchmark]:
     from bench import (
         activity_create,
+        faults,
         import_employees,
         pohon_kinerja,
         recompute_1k,
@@ -35,6 +36,7 @@ def registry() -> dict[str, Benchmark]:
     benchmarks += [activity_create.BENCHMARK, verify_bulk.BENCHMARK]
     benchmarks += [recompute_1k.BENCHMARK, recompute_10k.BENCHMARK, recompute_100k.BENCHMARK]
     benchmarks += [tpp_100k.BENCHMARK]
+    benchmarks += [faults.BENCHMARK]
     return {b.name: b for b in benchmarks}
 
 
