@@ -44,7 +44,8 @@ def demo_twofactor_note(instansi: Instansi) -> str:
     from kinerja.demo.load import ROLE_LABELS
 
     secret = secret_base32(TOTPDevice(key=DEMO_KEY))
-    labels = ", ".join(ROLE_LABELS[r] for r in ROLE_LABELS if r in required_roles())
+    names = [ROLE_LABELS[r] for r in ROLE_LABELS if r in required_roles()]
+    labels = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     return (
         f"Two-factor authentication: the {labels} log-ins ({', '.join(nips)}) also ask for a "
         "6-digit code after the password.\n"

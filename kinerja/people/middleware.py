@@ -54,7 +54,7 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.is_verified():
             return None
-        need = session_need(request, user)  # type: ignore[arg-type]
+        need = session_need(request, user)
         if need is Need.NONE or path in self._open_paths(need):
             return None
         if path.startswith(API_PREFIX):

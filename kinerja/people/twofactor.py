@@ -125,23 +125,22 @@ def _granted_required(roles: frozenset[str]) -> list[str]:
     return [r for r in roles if r in Role.values and r not in (Role.PEGAWAI, Role.ATASAN)]
 
 
-def status_of(account: Account) -> Status:
+def _status(accounts: Any) -> Status | None:
     """One query: a confirmed device? a granted role that requires 2FA? (The pegawai and atasan
-    roles, if an operator requires them, cost one more.)"""
+    roles, if an operator requires them, cost one more.) None when there is no such account."""
     roles = required_roles()
     row = (
-        Account.objects.filter(pk=account.pk)
-        .annotate(
+        accounts.annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             has_role=Exists(
                 RoleGrant.objects.filter(account=OuterRef("pk"), role__in=_granted_required(roles))
             ),
         )
-        .values("has_device", "has_role", "is_superuser", "pegawai_id")
+        .values("pk", "has_device", "has_role", "is_superuser", "pegawai_id")
         .first()
     )
     if row is None:
-        return Status(enabled=False, required=False)
+        return None
     required = bool(row["has_role"]) or (SUPERUSER in roles and row["is_superuser"])
     if not required and row["pegawai_id"] is not None:
         if Role.PEGAWAI in roles:
@@ -150,8 +149,17 @@ def status_of(account: Account) -> Status:
             from kinerja.people.access import scope_for
 
             # A fresh instance: scope_for caches on the object it is given.
-            required = scope_for(Account.objects.get(pk=account.pk)).is_atasan
+            required = scope_for(Account.objects.get(pk=row["pk"])).is_atasan
     return Status(enabled=bool(row["has_device"]), required=required)
+
+
+def status_of(account: Account) -> Status:
+    return _status(Account.objects.filter(pk=account.pk)) or Status(enabled=False, required=False)
+
+
+def status_of_pegawai(pegawai_id: int) -> Status | None:
+    """The 2FA status of the employee's account (None: the employee has no account)."""
+    return _status(Account.objects.filter(pegawai_id=pegawai_id))
 
 
 def is_required(account: Account) -> bool:
@@ -175,7 +183,7 @@ def session_need(request: HttpRequest, account: Account) -> Need:
     recheck = getattr(settings, "KINERJA_2FA_RECHECK_SECONDS", 300)
     if isinstance(state, dict) and time.time() - state.get("at", 0) < recheck:
         try:
-            return Need(state.get("need"))
+            return Need(str(state.get("need")))
         except ValueError:
             pass
     return remember_need(request, account)
@@ -307,7 +315,7 @@ def twofactor_reset(*, actor: Account | None, account: Account) -> int:
             )
     with transaction.atomic():
         had = TOTPDevice.objects.filter(user=account, confirmed=True).exists()
-        removed, _detail = TOTPDevice.objects.filter(user=account).delete()
+        removed: int = TOTPDevice.objects.filter(user=account).delete()[0]
         if account.instansi_id:
             audit_record(
                 actor=actor,

@@ -103,7 +103,7 @@ def log_in(page: Any, base_url: str, nip: str, password: str) -> None:
             device.refresh_from_db()
             code = twofactor.next_code(device)
         page.locator("#id_code").fill(code or "")
-        page.locator("form button[type=submit]").click()
+        page.locator("#id_code").press("Enter")
     page.wait_for_url(f"{base_url}/")
 
 

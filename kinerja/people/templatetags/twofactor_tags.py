@@ -9,7 +9,7 @@ from django import template
 
 from kinerja.people import twofactor
 from kinerja.people.access import scope_for
-from kinerja.people.models import Account, Pegawai
+from kinerja.people.models import Pegawai
 
 register = template.Library()
 
@@ -25,7 +25,4 @@ def twofactor_admin_panel(context: template.Context, pegawai: Pegawai) -> dict[s
     viewer = context["request"].user
     if not scope_for(viewer).writes_whole_instansi:  # the scope is cached: no query for others
         return {"twofactor": None}
-    account = Account.objects.filter(pegawai=pegawai).first()
-    if account is None:
-        return {"twofactor": None}
-    return {"twofactor": twofactor.status_of(account), "nip": pegawai.nip}
+    return {"twofactor": twofactor.status_of_pegawai(pegawai.pk), "nip": pegawai.nip}
