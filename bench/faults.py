@@ -92,7 +92,7 @@ def _run_part(part: str, n: int) -> None:
     if part == "recompute":
         from bench._recompute import build
     else:
-        from bench._tpp import build  # type: ignore[assignment]
+        from bench._tpp import build
     made = build(n)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -35,7 +35,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -73,7 +73,7 @@ class Database:
         return cls.from_settings(dj_database_url.parse(url))
 
     @classmethod
-    def from_settings(cls, d: dict[str, Any]) -> Database:
+    def from_settings(cls, d: Mapping[str, Any]) -> Database:
         engine = str(d["ENGINE"]).rsplit(".", 1)[-1]
         if engine not in ("postgresql", "sqlite3"):
             raise BackupError(f"unsupported database engine {d['ENGINE']}")
