@@ -12,7 +12,8 @@ Targets (`asg:<name>`), a fresh assignment for every call, so state-changing row
 - `asg:foreign`: another instansi's: 404 for everyone.
 
 Lists and the form are open to every logged-in account (each sees their own, possibly empty).
-The form's POST without a choice answers the form with its errors (200); the API create names
+The form's POST without a choice answers the form with its errors (200), and so does one naming
+a person outside the caller's subordinates (`asgnew:pegawai`); the API create names
 an id nobody may be assigned to, so every account hears 403 (`not_subordinate`, or `forbidden`
 for an account without a person): successful creation is in
 kinerja/activities/tests/test_api_assignments.py.
@@ -46,7 +47,26 @@ def _assignment(world: Any, actor: str, name: str) -> str:
     return str(created.pk)
 
 
-TARGETS = {"asg": _assignment}
+class _Assignee:
+    """The `assignees` value of the form, chosen when the row is called (ids differ from one
+    test database to the next): the test client sends str(value)."""
+
+    chosen = ""
+
+    def __str__(self) -> str:
+        return self.chosen
+
+
+ASSIGNEE = _Assignee()
+
+
+def _assignee(world: Any, actor: str, name: str) -> str:
+    """No placeholder: names the cast member `name` in the form body of a new assignment."""
+    ASSIGNEE.chosen = str(world.cast.people[name].pk)
+    return ""
+
+
+TARGETS = {"asg": _assignment, "asgnew": _assignee}
 
 DETAIL = "/penugasan/<int:pk>/"
 STEP = "/penugasan/<int:pk>/status/"
@@ -60,6 +80,12 @@ ROWS = [
     Row("GET", "/penugasan/tim/", page(200)),
     Row("GET", "/penugasan/baru/", page(200)),
     Row("POST", "/penugasan/baru/", page(200), body={}),
+    # Naming the pegawai: the supervisors above them (atasan, kadis) give the assignment and go
+    # to it; for everyone else the pegawai is not a choice, so the form comes back with its
+    # error (200) and nothing is made (test_scope_content.py checks the nothing).
+    Row("POST", "/penugasan/baru/", page(200, atasan=302, kadis=302), target="asgnew:pegawai",
+        body={"assignees": ASSIGNEE, "title": "Penugasan matriks", "due_date": "2999-12-31",
+              "priority": "sedang"}),
     Row("GET", DETAIL, page(200, outsider=404), target="asg:pegawai"),
     Row("GET", DETAIL, page(404, **ABOVE_KASI), target="asg:kasi"),
     Row("GET", DETAIL, page(404), target="asg:foreign"),

@@ -162,6 +162,8 @@ ROWS = [
         target="attschedule:foreign"),
     Row("POST", "/kehadiran/kalender/jadwal/<int:pk>/", ADMIN_ONLY_PAGE,
         target="attschedule:instansi", body=SCHEDULE_FORM),
+    Row("POST", "/kehadiran/kalender/jadwal/<int:pk>/", page(403, admin_bkpsdm=404),
+        target="attschedule:foreign", body=SCHEDULE_FORM),
     Row("POST", "/kehadiran/kalender/jadwal/<int:pk>/hapus/", ADMIN_ONLY_PAGE,
         target="attschedule:override"),
     Row("POST", "/kehadiran/kalender/jadwal/<int:pk>/hapus/", page(403, admin_bkpsdm=404),

@@ -4,9 +4,10 @@ year); another instansi's years do not exist (404).
 
 Targets: `period:open` a year open in the cast's instansi, `period:closed` a closed one,
 `period:foreign` a year only another instansi has; `period:month_open` / `period:month_closed`
-fill two placeholders (year and month). The matrix substitutes one value into every placeholder
-with `re.sub`, which also takes a function of the match: the month resolvers return one, so each
-placeholder gets its own value by name.
+/ `period:month_foreign` (a month of that foreign year) fill two placeholders (year and month).
+The matrix substitutes one value into every placeholder with `re.sub`, which also takes a
+function of the match: the month resolvers return one, so each placeholder gets its own value
+by name.
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ def _period(world: Any, actor: str, name: str) -> Any:
         return str(open_year(world.foreign, FOREIGN_YEAR).year)
     if name in ("open", "closed"):
         return str(_year(world, closed=name == "closed"))
-    if name in ("month_open", "month_closed"):
-        values = {"year": str(_year(world, closed=name == "month_closed")), "month": str(MONTH)}
+    if name in ("month_open", "month_closed", "month_foreign"):
+        if name == "month_foreign":
+            year = str(open_year(world.foreign, FOREIGN_YEAR).year)
+        else:
+            year = str(_year(world, closed=name == "month_closed"))
+        values = {"year": year, "month": str(MONTH)}
 
         def fill(match: re.Match[str]) -> str:
             # "{year}" in API routes, "<int:year>" in page routes.
@@ -75,8 +80,12 @@ ROWS: list[Row] = [
         body=REASON),
     Row("POST", f"{API}/periods/{{year}}/months/{{month}}/close", ADMIN_ONLY,
         target="period:month_open"),
+    Row("POST", f"{API}/periods/{{year}}/months/{{month}}/close", api(404),
+        target="period:month_foreign"),
     Row("POST", f"{API}/periods/{{year}}/months/{{month}}/reopen", ADMIN_ONLY,
         target="period:month_closed", body=REASON),
+    Row("POST", f"{API}/periods/{{year}}/months/{{month}}/reopen", api(404),
+        target="period:month_foreign", body=REASON),
     # --- Pages ----------------------------------------------------------------------------------
     Row("GET", "/periode/", page(200)),
     Row("POST", "/periode/", page(403, admin_bkpsdm=302),
@@ -88,8 +97,14 @@ ROWS: list[Row] = [
     Row("POST", "/periode/<int:year>/tutup/", page(404), target="period:foreign"),
     Row("POST", "/periode/<int:year>/buka-kembali/", page(403, admin_bkpsdm=302),
         target="period:closed", body=REASON),
+    Row("POST", "/periode/<int:year>/buka-kembali/", page(404), target="period:foreign",
+        body=REASON),
     Row("POST", "/periode/<int:year>/bulan/<int:month>/tutup/", page(403, admin_bkpsdm=302),
         target="period:month_open"),
+    Row("POST", "/periode/<int:year>/bulan/<int:month>/tutup/", page(404),
+        target="period:month_foreign"),
     Row("POST", "/periode/<int:year>/bulan/<int:month>/buka-kembali/",
         page(403, admin_bkpsdm=302), target="period:month_closed", body=REASON),
+    Row("POST", "/periode/<int:year>/bulan/<int:month>/buka-kembali/", page(404),
+        target="period:month_foreign", body=REASON),
 ]

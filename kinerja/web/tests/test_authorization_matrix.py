@@ -57,6 +57,7 @@ MATRIX: list[Row] = [
     Row("POST", f"{API}/tokens", api(201), body={"name": "matriks"}),
     Row("DELETE", f"{API}/tokens/{{token_id}}", api(204), target="token:own"),
     Row("DELETE", f"{API}/tokens/{{token_id}}", api(404), target="token:other"),
+    Row("DELETE", f"{API}/tokens/{{token_id}}", api(404), target="token:foreign"),
     # --- API: employees -----------------------------------------------------------------------
     Row("GET", f"{API}/employees", api(200)),
     Row("GET", f"{API}/employees/{{nip}}", api(200), target="nip:self"),
@@ -117,6 +118,7 @@ MATRIX: list[Row] = [
     Row("POST", "/akun/token/", page(200), body={"name": "matriks"}),
     Row("POST", "/akun/token/<int:pk>/cabut/", page(302), target="token:own"),
     Row("POST", "/akun/token/<int:pk>/cabut/", page(404), target="token:other"),
+    Row("POST", "/akun/token/<int:pk>/cabut/", page(404), target="token:foreign"),
     Row("GET", "/audit/", page(404, **ONLY_AUDIT_READERS)),
     Row("GET", "/org/", page(200)),
     Row("GET", "/org/opd/<int:pk>/", page(200), target="opd:disdik"),
@@ -192,7 +194,8 @@ class World:
 
 def resolve_target(world: World, actor: str, target: str) -> str:
     """The value for a route placeholder. `nip:self` is the actor's own NIP (the pegawai's for
-    anonymous); `token:own` a fresh token of the actor; `token:other` one of pegawai2."""
+    anonymous); `token:own` a fresh token of the actor; `token:other` one of pegawai2;
+    `token:foreign` one of another instansi's pegawai."""
     from kinerja.people.services import token_create
 
     kind, _sep, name = target.partition(":")
@@ -207,7 +210,8 @@ def resolve_target(world: World, actor: str, target: str) -> str:
         return cast.people[name].nip
     if kind == "token":
         owner = "pegawai2" if name == "other" or actor == "anonymous" else actor
-        token, _plain = token_create(account=cast.accounts[owner], name="matriks")
+        account = world.foreign.accounts["pegawai"] if name == "foreign" else cast.accounts[owner]
+        token, _plain = token_create(account=account, name="matriks")
         return str(token.pk)
     if kind == "run":
         owner = world.foreign if name == "foreign" else cast
@@ -375,3 +379,159 @@ def test_every_row_names_every_actor() -> None:
 def test_matrix_size() -> None:
     """Documented in the report and docs/api.md: operations x actors."""
     assert len(MATRIX) * len(ACTORS) >= 9 * 50
+
+
+# --- Completeness in the stronger sense: scope, not only presence -----------------------------
+
+LOGGED_IN = tuple(actor for actor in ACTORS if actor != "anonymous")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Routes whose placeholder names no object of an instansi but a period of the caller's own one
+# (a year, a month), so no other instansi's object can be put in it: the foreign rule below does
+# not apply. Another instansi's year is still tested where it can exist (`period:foreign`).
+NO_FOREIGN_OBJECT: dict[str, str] = {
+    f"{API}/calendar/{{year}}": "a year of the caller's own calendar (made on first use)",
+    f"{API}/calendar/{{year}}/overrides": "a year of the caller's own calendar",
+    f"{API}/tpp/months/{{period}}/compute": "computing makes the caller's own month",
+    "/tpp/<tppbulan:period>/daftar/": "a month of the caller's own TPP (none: `tpplist:empty`)",
+    "/tpp/<tppbulan:period>/daftar.pdf": "a month of the caller's own TPP",
+    "/tpp/<tppbulan:period>/daftar.xlsx": "a month of the caller's own TPP",
+}
+
+# Placeholders that name a period of the caller's own instansi, the same for everyone who may
+# use the route at all: there is no scope below the instansi to be outside of.
+NO_SCOPE: dict[str, str] = {
+    f"{API}/calendar/{{year}}": "the working calendar is open to the whole instansi",
+    f"{API}/calendar/{{year}}/overrides": "the working calendar is open to the whole instansi",
+    f"{API}/tpp/months/{{period}}/compute": "the whole instansi's month, admin BKPSDM only",
+}
+
+# Writes that every logged-in account may make, because they act on the caller's own account or
+# own data (every member of the cast has an employee record), each with the reason. Any other
+# write needs a row in which some logged-in actor is refused.
+SELF_SERVICE: dict[tuple[str, str], str] = {
+    ("PUT", f"{API}/me/password"): "own password",
+    ("POST", "/akun/kata-sandi/"): "own password",
+    ("POST", f"{API}/tokens"): "own API token",
+    ("POST", "/akun/token/"): "own API token",
+    ("POST", "/keluar/"): "own session",
+    ("POST", f"{API}/notifications/read-all"): "own notifications",
+    ("POST", "/notifikasi/baca-semua/"): "own notifications",
+    ("POST", f"{API}/activities"): "own daily log",
+    ("POST", "/kegiatan/baru/"): "own daily log",
+    ("POST", "/kegiatan/ajukan-hari/"): "own daily logs of a day",
+    ("POST", "/skp/buka/"): "own SKP (opened for the caller's own position)",
+    ("POST", f"{API}/skp"): "own SKP (opened for the caller's own position)",
+    ("POST", "/skp/salin/"): "own SKP copied to another year (the sources are the caller's)",
+    ("POST", "/akun/2fa/"): "own two-factor device",
+    ("POST", "/akun/2fa/nonaktifkan/"): "own two-factor device",
+    ("POST", "/masuk/kode/"): "own log-in code",
+}
+
+# Writes that name other people's objects in the body, not in the path, and refuse what is out
+# of the caller's reach inside a successful answer rather than with a status; the refusal is
+# checked on the content in test_scope_content.py.
+REFUSED_IN_CONTENT: dict[tuple[str, str], str] = {
+    ("POST", f"{API}/activities/verify"): "bulk verification: `refused` lists each id",
+    ("POST", "/verifikasi/pilihan/"): "bulk verification: the message counts the refused",
+    ("POST", "/penugasan/baru/"): "the form offers only the caller's subordinates",
+}
+
+# Writes a read-only role (pimpinan, auditor) may make besides SELF_SERVICE, each with the rule
+# that says so. Everything else they write must be refused.
+READ_ONLY_MAY_WRITE: dict[tuple[str, str], tuple[str, ...]] = {
+    # docs/evaluation.md (who does what): admin BKPSDM and pimpinan calibrate and set the
+    # organisation predikat.
+    ("POST", f"{API}/evaluations/{{evaluation_id}}/calibrate"): ("pimpinan",),
+    ("PUT", f"{API}/calibration/org-predikat"): ("pimpinan",),
+    ("POST", "/kalibrasi/penilaian/<int:evaluation_pk>/"): ("pimpinan",),
+    ("POST", "/kalibrasi/opd/<int:opd_pk>/predikat/"): ("pimpinan",),
+    # docs/tpp.md: the what-if is a simulation (nothing is stored), for the TPP readers.
+    ("POST", f"{API}/tpp/what-if"): ("pimpinan", "auditor"),
+    # Own data: the caller's own notification, token, evaluation (the cast's pimpinan and
+    # auditor have employee records).
+    ("POST", f"{API}/notifications/{{notification_id}}/read"): ("pimpinan", "auditor"),
+    ("POST", "/notifikasi/<int:pk>/baca/"): ("pimpinan", "auditor"),
+    ("DELETE", f"{API}/tokens/{{token_id}}"): ("pimpinan", "auditor"),
+    ("POST", "/akun/token/<int:pk>/cabut/"): ("pimpinan", "auditor"),
+    ("POST", "/penilaian/mulai/"): ("pimpinan", "auditor"),
+}
+
+
+def _allowed(status: Any) -> bool:
+    return isinstance(status, int) and 200 <= status < 400
+
+
+def _refused(status: Any) -> bool:
+    return status in (403, 404)
+
+
+def _rows_by_route() -> dict[tuple[str, str], list[Row]]:
+    routes: dict[tuple[str, str], list[Row]] = {}
+    for row in MATRIX:
+        routes.setdefault((row.method, row.route), []).append(row)
+    return routes
+
+
+def test_every_object_route_is_tested_inside_and_outside_scope() -> None:
+    """A route with an object in its path has rows (a) on an object inside some logged-in
+    actor's scope, where that actor is let in, (b) on an object outside some logged-in actor's
+    scope, which that actor does not find (404: access.py makes a forbidden object look
+    missing), and (c) on another instansi's object, refused to every logged-in actor."""
+    problems = []
+    for (method, route), rows in sorted(_rows_by_route().items()):
+        if not PLACEHOLDER.search(route):
+            continue
+        targeted = [row for row in rows if row.target]
+        name = f"{method} {route}"
+        if not any(_allowed(row.expected[a]) for row in targeted for a in LOGGED_IN):
+            problems.append(f"{name}: no row where someone logged in is let in")
+        if route not in NO_SCOPE and not any(
+            row.expected[a] == 404 for row in targeted for a in LOGGED_IN
+        ):
+            problems.append(f"{name}: no row on an object outside someone's scope (404)")
+        if route not in NO_FOREIGN_OBJECT and not any(
+            "foreign" in row.target and all(_refused(row.expected[a]) for a in LOGGED_IN)
+            for row in targeted
+        ):
+            problems.append(f"{name}: no row on another instansi's object (refused to all)")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_write_refuses_someone() -> None:
+    """Each write has a row where some logged-in actor is refused, unless it is self-service."""
+    problems = [
+        f"{method} {route}"
+        for (method, route), rows in sorted(_rows_by_route().items())
+        if method in WRITE_METHODS and (method, route) not in SELF_SERVICE
+        and (method, route) not in REFUSED_IN_CONTENT
+        and not any(_refused(row.expected[a]) for row in rows for a in LOGGED_IN)
+    ]
+    assert not problems, f"Writes no logged-in actor is ever refused: {problems}"
+
+
+def test_read_only_roles_write_nothing() -> None:
+    """Pimpinan and auditor read the whole instansi and change nothing in it: every write
+    refuses them, except their own account and data and the exceptions the rules name (the
+    writes that refuse in their content are checked for them in test_scope_content.py)."""
+    problems = []
+    for row in MATRIX:
+        key = (row.method, row.route)
+        if row.method not in WRITE_METHODS or key in SELF_SERVICE or key in REFUSED_IN_CONTENT:
+            continue
+        for actor in ("pimpinan", "auditor"):
+            # Refused for the role (403) or the object (404): a 400, 409 or 422 would only say
+            # that this body failed, and another body might pass.
+            status = row.expected[actor]
+            if not _refused(status) and actor not in READ_ONLY_MAY_WRITE.get(key, ()):
+                problems.append(f"{row.id}: {actor} {status}")
+    assert not problems, f"Writes open to a read-only role: {problems}"
+
+
+def test_allow_lists_name_real_routes() -> None:
+    routes = set(_rows_by_route())
+    paths = {route for _method, route in routes}
+    stale = [route for route in {**NO_FOREIGN_OBJECT, **NO_SCOPE} if route not in paths]
+    writes = {**SELF_SERVICE, **REFUSED_IN_CONTENT, **READ_ONLY_MAY_WRITE}
+    stale += [f"{m} {r}" for m, r in writes if (m, r) not in routes]
+    assert not stale, f"Allow-list entries for routes without rows: {stale}"
