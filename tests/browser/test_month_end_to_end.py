@@ -1,8 +1,8 @@
 """A whole month of a small OPD in a real browser, across roles, every step by clicking.
 
 The month played (`_month_to_play`) is the current one once it has a few working days behind
-today (attendance counts up to yesterday: on 22 November 2026, November); early in a month it
-is the previous one, which stays open for logging because the year is opened with the logging
+today in the instansi's zone (attendance counts up to yesterday); early in a month it is the
+previous one, which stays open for logging because the year is opened with the logging
 deadline on day 28 of the next month. In the Dinas Kesehatan:
 
 1. admin BKPSDM opens the performance year on /periode/ (desktop);
@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from kinerja.activities.models import Activity, ActivityStatus, Assignment
@@ -53,6 +52,7 @@ from kinerja.attendance.services import calendar_year_ensure
 from kinerja.core.formats import date_id, month_id, rupiah
 from kinerja.core.models import PerformanceYear
 from kinerja.evaluations.models import Evaluation, EvaluationStatus
+from kinerja.people.access import today_in
 from kinerja.plans import services as plan_services
 from kinerja.plans.models import Iku, PerjanjianKinerja, Rhk, SasaranStrategis, Skp, SkpStatus
 from kinerja.plans.testing import add_rhk, approve
@@ -316,7 +316,7 @@ def test_a_month_of_a_small_opd_from_the_period_to_the_nominative_list(
     live_server, cast, open_page, artifacts, tmp_path
 ):
     base = live_server.url
-    today = timezone.localdate()
+    today = today_in(cast.admin_bkpsdm)  # the instansi's date (WITA by default), as the pages
     people = cast.people
     calendar_year_ensure(cast.instansi.pk, today.year)
     month = _month_to_play(cast, today)
@@ -452,6 +452,9 @@ def test_a_month_of_a_small_opd_from_the_period_to_the_nominative_list(
     assert realised.locator("strong", has_text="20").is_visible()
     _shot(dewi, artifacts, 7, "self-assessment-phone")
     _self_assess(eko, base, month, "Arsip SK 2025 sudah dipindahkan.")
+    realised = eko.locator(".ev-ind").first  # the assignment's log counts, the returned not
+    assert realised.get_by_text("(1 log").is_visible()
+    assert realised.locator("strong", has_text="40").is_visible()
     _rate_and_finalise(boss, base, month, people["pegawai"].pk, rhk["pegawai"].text, "sesuai")
     _rate_and_finalise(boss, base, month, people["pegawai2"].pk, rhk["pegawai2"].text, "di_bawah")
     boss.goto(f"{base}/penilaian/tim/")
