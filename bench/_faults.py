@@ -132,7 +132,8 @@ def kill_when(args: list[str], env: dict[str, str], probe: Callable[[], str | No
 
 
 def probe_postgres_writing() -> str | None:
-    """The victim's backend holds a transaction id (it has written in its open transaction)."""
+    """The victim's backend is inside its write transaction: it holds a transaction id (given
+    at its first write or row lock) in a transaction of several statements."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -147,8 +148,8 @@ def probe_postgres_writing() -> str | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    return (f"backend {row[0]} ({row[1]}, wait {row[2]}) has written in its open transaction "
-            f"and runs: {row[3]}")
+    return (f"backend {row[0]} ({row[1]}, wait {row[2]}) holds a transaction id (it has "
+            f"written or locked rows) in a transaction of several statements; last: {row[3]}")
 
 
 def sqlite_writer_busy() -> bool:
