@@ -114,6 +114,17 @@ def check(scene: Scene, url: str, *, reach: dict[str, set[str]] | None = None,
     assert not leaks and not missing, f"{url}: {leaks + missing}"
 
 
+def probe(scene: Scene, url: str, viewers: tuple[str, ...], *, hidden: str) -> None:
+    """A filter naming someone out of the viewers' scope does not widen it: the answer is a
+    refusal (403/404) or a list without them."""
+    for viewer in viewers:
+        response = scene.client(viewer).get(url)
+        assert response.status_code in (200, 403, 404), (viewer, url, response.status_code)
+        text = response.content.decode()
+        found = [needle for needle in scene.needles(hidden) if needle in text]
+        assert not found, f"{url}: {viewer} sees {hidden} ({found[0]})"
+
+
 API = "/api/v1"
 PAGE = "?page_size=200"
 
@@ -127,6 +138,11 @@ def test_employee_lists_show_only_the_scope(scene: Scene) -> None:
     check(scene, "/pegawai/", shows=(("admin_opd", "staf_kasi"), ("pimpinan", "outsider")))
     check(scene, f"{API}/team{PAGE}", shows=(("atasan", "pegawai"), ("kadis", "staf_kasi")))
     check(scene, "/tim/", shows=(("atasan", "pegawai"),))
+    disdik = scene.cast.opds["disdik"].pk
+    probe(scene, f"{API}/employees{PAGE}&opd={disdik}", ("pegawai", "atasan", "admin_opd"),
+          hidden="outsider")
+    probe(scene, f"/pegawai/?opd={disdik}", ("pegawai", "atasan", "admin_opd"),
+          hidden="outsider")
 
 
 def test_opd_lists_show_only_the_scope(scene: Scene) -> None:
@@ -197,6 +213,9 @@ def test_activity_and_assignment_lists_show_only_the_scope(scene: Scene) -> None
     check(scene, "/penugasan/", shows=(("pegawai", "pegawai"),))
     check(scene, "/penugasan/?tab=diberikan", shows=(("atasan", "pegawai"),))
     check(scene, "/penugasan/tim/", shows=(("kadis", "staf_kasi"),))
+    nip = scene.cast.people["outsider"].nip
+    for url in (f"{API}/activities{PAGE}&nip={nip}", f"{API}/verification-queue{PAGE}&nip={nip}"):
+        probe(scene, url, ("pegawai", "atasan", "kadis", "admin_opd"), hidden="outsider")
 
 
 def test_bulk_verification_refuses_logs_out_of_reach(scene: Scene) -> None:
@@ -275,6 +294,9 @@ def test_skp_lists_show_only_the_scope(scene: Scene) -> None:
     check(scene, "/skp/", shows=(("admin_bkpsdm", "outsider"),))
     check(scene, "/tim/skp/", shows=(("atasan", "pegawai"), ("kadis", "staf_kasi")))
     check(scene, "/tim/matriks/", shows=(("atasan", "pegawai"),))
+    nip = scene.cast.people["outsider"].nip
+    probe(scene, f"{API}/skp{PAGE}&nip={nip}", ("pegawai", "atasan", "admin_opd"),
+          hidden="outsider")
 
 
 # --- Evaluations and objections ---------------------------------------------------------------
@@ -334,6 +356,9 @@ def test_evaluation_and_objection_lists_show_only_the_scope(scene: Scene) -> Non
                                                  ("auditor", "outsider")))
     check(scene, f"{API}/dialogues{PAGE}", shows=(("atasan", "pegawai"),))
     check(scene, "/umpan-balik/", shows=(("pegawai", "pegawai"),))
+    outsider = scene.cast.people["outsider"].pk
+    probe(scene, f"{API}/evaluations{PAGE}&pegawai_id={outsider}",
+          ("pegawai", "atasan", "admin_opd"), hidden="outsider")
 
 
 # --- Attendance, discipline, TPP --------------------------------------------------------------
@@ -378,6 +403,12 @@ def test_attendance_and_tpp_lists_show_only_the_scope(scene: Scene) -> None:
         assert [item["jabatan_name"] for item in items] == expected, viewer
     check(scene, f"/tpp/{month}/daftar/", viewers=("admin_bkpsdm", "pimpinan", "auditor"),
           shows=(("pimpinan", "outsider"),))
+    disdik, nip = cast.opds["disdik"].pk, cast.people["outsider"].nip
+    for url in (f"{API}/attendance/summary?month={month}&opd={disdik}",
+                f"{API}/tpp/months/{month}/lines{PAGE}&opd_id={disdik}",
+                f"{API}/discipline-cases{PAGE}&nip={nip}",
+                f"{API}/attendance/days?month={month}&nip={nip}"):
+        probe(scene, url, ("pegawai", "atasan", "admin_opd"), hidden="outsider")
 
 
 def _cases(scene: Scene) -> None:
