@@ -57,6 +57,10 @@ class _Sheet:
              center: bool = False, size: float | None = None,
              color: str | None = None) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws, value=value)
+        if cell.data_type == "f":
+            # openpyxl takes a text starting with "=" for a formula; nothing here is one (totals
+            # are values), so a name like "=HYPERLINK(...)" from an import stays text.
+            cell.data_type = "s"
         if bold or size or color:
             cell.font = Font(bold=bold, size=size, color=color)
         if money:

@@ -5,10 +5,12 @@ What is accepted is decided by the bytes, never the file name:
 - JPEG, PNG, WebP photos, decoded and written again (drops EXIF: camera, time, GPS; XMP,
   comments and anything hidden after the image data). The GPS block is carried over only when
   the instansi keeps photo locations (ActivityPolicy.keep_photo_location).
-- PDF (the `%PDF` header).
+- PDF: the `%PDF` header and the `%%EOF` marker in its last kilobyte (a truncated PDF, or
+  another file given a PDF header, is refused).
 - Office documents: OOXML (docx, xlsx, pptx) only when the archive's `[Content_Types].xml`
   names the main part of that kind (filetype alone takes any zip whose first entry is `word/`
-  for a docx); macro-enabled variants do not match. Legacy Office (doc, xls, ppt) only when the
+  for a docx); macro-enabled variants do not match, nor does an archive holding a VBA project
+  (`vbaProject.bin`) under an ordinary name. Legacy Office (doc, xls, ppt) only when the
   OLE2 file holds the stream of that program, and never with a VBA project inside.
 - HEIC is refused: Pillow cannot decode it here, so its metadata (GPS included) cannot be
   stripped; phones send JPEG when a browser asks for an image, and the message says so.
@@ -44,6 +46,8 @@ MAX_FILES = 10
 MAX_IMAGE_PIXELS = 50_000_000
 # Read at most this much of [Content_Types].xml (a zip bomb cannot make us inflate more).
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+# Where a PDF's end-of-file marker must be (readers accept trailing bytes up to 1 KB after it).
+PDF_EOF_WINDOW = 1024
 REUSED = "reused_evidence"
 
 EVIDENCE_MESSAGES = {
@@ -58,6 +62,7 @@ EVIDENCE_MESSAGES = {
         "photo as JPEG (choose \"Most Compatible\" in the camera settings)."
     ),
     "evidence_broken": _lazy("The image cannot be read."),
+    "evidence_pdf_broken": _lazy("The PDF file is incomplete or damaged: save or export it again."),
     "evidence_image_too_big": _lazy("The image has too many pixels."),
 }
 
@@ -103,7 +108,12 @@ def _ooxml_type(data: bytes) -> str | None:
             info = archive.getinfo("[Content_Types].xml")
             with archive.open(info) as stream:
                 declared = stream.read(MAX_CONTENT_TYPES_BYTES)
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+            macros = any(
+                name.rsplit("/", 1)[-1].lower() == "vbaproject.bin" for name in archive.namelist()
+            )
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        return None
+    if macros:
         return None
     found = [mime for part, mime in OOXML_MAIN_PARTS if part in declared]
     return found[0] if len(found) == 1 else None
@@ -249,6 +259,10 @@ def evidence_add_file(*, actor: Account, activity: Activity, name: str, data: by
     if problem:
         raise ApplicationError(problem, str(EVIDENCE_MESSAGES[problem]) % {"mb": mb})
     assert content_type is not None
+    if content_type == "application/pdf" and b"%%EOF" not in data[-PDF_EOF_WINDOW:]:
+        raise ApplicationError(
+            "evidence_pdf_broken", str(EVIDENCE_MESSAGES["evidence_pdf_broken"])
+        )
     if content_type in rules.REENCODED_IMAGES:
         policy = ActivityPolicy.objects.filter(instansi_id=activity.instansi_id).first()
         try:

@@ -173,7 +173,8 @@ def test_an_image_with_too_many_pixels_is_refused_before_decoding(cast, work):
 def test_size_cap_follows_the_policy(cast, work):
     activity = log(cast, "pegawai", work)
     ActivityPolicy.objects.create(instansi=cast.instansi, evidence_max_mb=1)
-    big = PDF + b"0" * (1024 * 1024)
+    # A comment line pads the PDF (its %%EOF stays at the end, where readers look for it).
+    big = PDF[:9] + b"%" + b"0" * (1024 * 1024) + b"\n" + PDF[9:]
     with pytest.raises(ApplicationError) as caught:
         add(cast, "pegawai", activity, "besar.pdf", big)
     assert caught.value.code == "evidence_too_large" and "1 MB" in caught.value.message

@@ -77,14 +77,37 @@ def normalise_header(name: Any) -> str:
 def read_rows(stream: IO[bytes], fmt: str) -> Iterator[SourceRow]:
     """Rows of a binary stream in the given format (see `detect_format`)."""
     if fmt == "csv":
-        return _read_csv(stream)
+        return _without_nul(_read_csv(stream))
     if fmt == "xlsx":
         return _read_xlsx(stream)
     if fmt == "json":
-        return _read_json(stream)
+        return _without_nul(_read_json(stream))
     if fmt == "jsonl":
-        return _read_jsonl(stream)
+        return _without_nul(_read_jsonl(stream))
     raise ReaderError("format", _("Unknown file format %(fmt)s.") % {"fmt": fmt})
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def _without_nul(rows: Iterator[SourceRow]) -> Iterator[SourceRow]:
+    """A NUL character is never in a SIMPEG export's text: the file is binary or damaged (and
+    PostgreSQL cannot store it), so the whole file is refused at the first one."""
+    for row in rows:
+        if _holds_nul(row.values):
+            raise ReaderError(
+                "nul",
+                _("Line %(line)s holds a NUL character: the file is not plain text. Export it "
+                  "again as CSV UTF-8.") % {"line": row.line},
+            )
+        yield row
 
 
 def _header(cells: list[Any]) -> list[str]:
@@ -143,9 +166,40 @@ def _read_csv_text(text: io.TextIOWrapper) -> Iterator[SourceRow]:
         ) from exc
 
 
+# An .xlsx is a zip: a small upload can inflate to gigabytes (a "zip bomb"). openpyxl streams the
+# sheet in read-only mode but loads the shared strings whole, so their part is capped, and the
+# archive as a whole too. The sizes are the ones the archive declares; Python's zipfile stops
+# reading a member at its declared size, so a lying header cannot get past them.
+XLSX_MAX_SHARED_STRINGS_BYTES = 128 * 1024 * 1024
+XLSX_MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
+
+
+def check_xlsx_archive(stream: IO[bytes]) -> None:
+    """Refuse a workbook that would inflate beyond the caps above; leaves the stream at 0."""
+    import zipfile
+
+    start = stream.tell()
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReaderError("xlsx", _("The file is not a readable Excel workbook (.xlsx).")) from exc
+    finally:
+        stream.seek(start)
+    shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    total = sum(m.file_size for m in members)
+    if shared > XLSX_MAX_SHARED_STRINGS_BYTES or total > XLSX_MAX_TOTAL_BYTES:
+        raise ReaderError(
+            "xlsx_too_large",
+            _("The workbook unpacks to more data than an import accepts: split it into smaller "
+              "files, or save it as CSV."),
+        )
+
+
 def _read_xlsx(stream: IO[bytes]) -> Iterator[SourceRow]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(stream)
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook

@@ -34,6 +34,9 @@ REQUIRED = ("opd_kode", "tahun", "sasaran_kode", "sasaran", "iku_kode", "indikat
 REALISATION = ("realisasi_tw1", "realisasi_tw2", "realisasi_tw3", "realisasi_tw4")
 COLUMNS = REQUIRED + REALISATION
 MAX_LENGTH = {"sasaran_kode": 40, "iku_kode": 40, "satuan": 60}
+# The rows are held in memory while they are checked: a Pemda's goals are a few thousand IKU.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
 EXAMPLE = ("DINKES", 2026, "SS1", "Meningkatnya derajat kesehatan masyarakat", "IKU1",
            "Persentase fasilitas kesehatan terakreditasi", "persen", 90, 20, 45, None, None)
 
@@ -150,6 +153,12 @@ def _parse(line: int, values: dict[str, Any], opds: dict[str, Opd], writable: se
 
 
 def _read(upload: IO[bytes], file_name: str) -> list[tuple[int, dict[str, Any], frozenset[str]]]:
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_UPLOAD_BYTES:
+        raise ApplicationError(
+            "file_too_large", _("The file is larger than %(mb)s MB.")
+            % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}, status=413,
+        )
     try:
         fmt = detect_format(file_name)
         if fmt not in ("xlsx", "csv"):
@@ -157,6 +166,11 @@ def _read(upload: IO[bytes], file_name: str) -> list[tuple[int, dict[str, Any], 
         rows = []
         header: frozenset[str] | None = None
         for row in read_rows(upload, fmt):
+            if len(rows) >= MAX_ROWS:
+                raise ApplicationError(
+                    "too_many_rows", _("The sheet has more than %(n)s rows: split it.")
+                    % {"n": MAX_ROWS},
+                )
             present = frozenset(k for k in row.values if k != "__extra__")
             header = header or present
             rows.append((row.line, row.values, present))
@@ -312,6 +326,11 @@ def template_workbook(example_rows: Iterable[tuple[Any, ...]] = (EXAMPLE,)) -> b
         cell.font = Font(bold=True)
     for row in example_rows:
         sheet.append(list(row))
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            # openpyxl writes a text starting with "=" as a formula: keep such text text.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     widths = {"A": 12, "B": 8, "C": 14, "D": 45, "E": 12, "F": 45, "G": 12, "H": 10}
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
