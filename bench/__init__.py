@@ -23,6 +23,7 @@ def registry() -> dict[str, Benchmark]:
         activity_create,
         faults,
         import_employees,
+        peak_10k,
         pohon_kinerja,
         recompute_1k,
         recompute_10k,
@@ -35,7 +36,7 @@ def registry() -> dict[str, Benchmark]:
     benchmarks = [import_employees.BENCHMARK, pohon_kinerja.BENCHMARK, rhk_write.BENCHMARK]
     benchmarks += [activity_create.BENCHMARK, verify_bulk.BENCHMARK]
     benchmarks += [recompute_1k.BENCHMARK, recompute_10k.BENCHMARK, recompute_100k.BENCHMARK]
-    benchmarks += [tpp_100k.BENCHMARK]
+    benchmarks += [tpp_100k.BENCHMARK, peak_10k.BENCHMARK]
     benchmarks += [faults.BENCHMARK]
     return {b.name: b for b in benchmarks}
 

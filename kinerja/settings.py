@@ -135,6 +135,11 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections through psycopg's pool: a connection per request costs ~6x
     # (DESIGN.md, measured). The pool is per process; size it below max_connections / workers.
     _db["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before lending it (psycopg_pool's check_connection, an empty
+    # query). Without it, after PostgreSQL restarts every idle pooled connection is dead and
+    # fails one request with a 500 (measured: 16 of 48 requests, 2 workers x 8, after an idle
+    # restart; none with the check). See docs/performance.md, peak_10k.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DB_POOL_MIN", 1),
         "max_size": env_int("DB_POOL_MAX", 8),
