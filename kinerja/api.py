@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 import logging
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import ninja
+import pydantic
 from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
@@ -228,6 +229,12 @@ def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
 class KinerjaAPI(NinjaAPI):
     """NinjaAPI whose URL set answers JSON for everything under its prefix."""
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        _bounded_integers(schema)
+        _partial_times_in_responses(schema)
+        return schema
+
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()
         wrapped: list[URLResolver | URLPattern] = []
@@ -250,6 +257,94 @@ class KinerjaAPI(NinjaAPI):
         return wrapped
 
 
+# --- Values the database can store -------------------------------------------------------------
+# The schemas say `int` and `str`; the databases say less: a number past a signed 64-bit integer
+# overflows the SQLite driver and PostgreSQL's bigint, and PostgreSQL refuses a NUL character in
+# text. Every operation's validated input is checked once, here, so such a request is a 422
+# `invalid_request` like any other invalid input instead of a database error (a 500, and on
+# PostgreSQL an aborted transaction). The OpenAPI document states the integer range.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def _unstorable(value: Any, loc: tuple[Any, ...]) -> Iterator[dict[str, Any]]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if not INT64_MIN <= value <= INT64_MAX:
+            yield {"loc": list(loc), "msg": "Number out of range (signed 64-bit)",
+                   "type": "int_out_of_range"}
+    elif isinstance(value, str):
+        if "\x00" in value:
+            yield {"loc": list(loc), "msg": "Text may not contain a NUL character",
+                   "type": "string_nul_character"}
+    elif isinstance(value, pydantic.BaseModel):
+        for name, item in value.__dict__.items():
+            yield from _unstorable(item, (*loc, name))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(key, (*loc, key))
+            yield from _unstorable(item, (*loc, key))
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, (*loc, index))
+
+
+def storable_input(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Operation decorator (after ninja's validation): refuse values no database can store."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        errors = [error for name, value in kwargs.items() for error in _unstorable(value, (name,))]
+        if errors:
+            raise NinjaValidationError(errors)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _bounded_integers(node: Any) -> None:
+    """Give every integer schema of the document the range `storable_input` enforces."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            node.setdefault("minimum", INT64_MIN)
+            node.setdefault("maximum", INT64_MAX)
+        for item in node.values():
+            _bounded_integers(item)
+    elif isinstance(node, list):
+        for item in node:
+            _bounded_integers(item)
+
+
+def _partial_times_in_responses(schema: dict[str, Any]) -> None:
+    """Answers carry times of day without an offset ("08:00:00"); JSON Schema's `time` format
+    requires one, so in answers the format is RFC 3339's `partial-time`. Requests keep `time`
+    (an offset is accepted there)."""
+    components = schema.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                name = ref.rsplit("/", 1)[1]
+                if name not in seen and name in components:
+                    seen.add(name)
+                    walk(components[name])
+            if node.get("format") == "time":
+                node["format"] = "partial-time"
+            for item in node.values():
+                walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                walk(operation.get("responses", {}))
+
+
 api = KinerjaAPI(
     title="Kinerja API",
     version="1",
@@ -266,6 +361,7 @@ api = KinerjaAPI(
     docs=LocalSwagger(),
     docs_url="/docs",
 )
+api.add_decorator(storable_input, mode="operation")
 
 
 def error_response(

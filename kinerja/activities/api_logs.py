@@ -24,12 +24,12 @@ from kinerja.activities.schemas import (
     ActivityFilter,
     ActivityIn,
     ActivityOut,
+    ActivityReasonIn,
     BulkVerifyIn,
     BulkVerifyOut,
     EvidenceOut,
     LinkIn,
     QueueFilter,
-    ReasonIn,
     VersionIn,
 )
 from kinerja.activities.services.evidence import refuse_size
@@ -323,7 +323,7 @@ def activity_verify(request: HttpRequest, activity_id: int) -> Activity:
     "/activities/{activity_id}/return", response={200: ActivityOut, **ERRORS},
     summary="Return (kembalikan) a submitted log with the reason",
 )
-def activity_return(request: HttpRequest, activity_id: int, payload: ReasonIn) -> Activity:
+def activity_return(request: HttpRequest, activity_id: int, payload: ActivityReasonIn) -> Activity:
     account = request_account(request)
     activity = selectors.get_activity_for(account, activity_id)
     services.activity_return(actor=account, activity=activity, reason=payload.reason)

@@ -45,7 +45,7 @@ class VersionIn(Schema):
     version: int | None = None
 
 
-class ReasonIn(Schema):
+class ActivityReasonIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 

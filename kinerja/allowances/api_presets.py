@@ -27,9 +27,9 @@ from kinerja.allowances.schemas import (
     PresetDetailOut,
     PresetInstallIn,
     PresetOut,
+    PresetVersionIn,
     TemplateOut,
     VersionDetailOut,
-    VersionIn,
     WhatIfIn,
     WhatIfOut,
 )
@@ -108,7 +108,7 @@ def version_detail(request: HttpRequest, preset_id: int, number: int) -> TppPres
 
 @router.post(f"{P}/versions", response={201: VersionDetailOut, **ERRORS},
              summary="A new version of the preset from a month on (admin BKPSDM)")
-def version_create(request: HttpRequest, preset_id: int, payload: VersionIn) -> Status[Any]:
+def version_create(request: HttpRequest, preset_id: int, payload: PresetVersionIn) -> Status[Any]:
     account = request_account(request)
     version = services.preset_version_create(
         actor=account, preset=_preset(account, preset_id), params=payload.params,

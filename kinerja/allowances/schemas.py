@@ -338,7 +338,7 @@ class PresetInstallIn(Schema):
         return None if value is None else checked_month(value)
 
 
-class VersionIn(Schema):
+class PresetVersionIn(Schema):
     params: dict[str, Any] = Field(..., description="The whole parameter set (as in GET "
                                                     ".../versions/{number}).")
     effective_from: str = Field(..., pattern=MONTH_PATTERN, description=MONTH_HELP)

@@ -22,11 +22,11 @@ from kinerja.evaluations.batch import PeriodSpec, frequency_of, period_for_month
 from kinerja.evaluations.models import EvaluationPolicy, PeriodKind, RecomputeRun, ScoreMethod
 from kinerja.evaluations.presets import DEFAULT_METHOD
 from kinerja.evaluations.schemas_calibration import (
+    CalibrationOrgPredikatOut,
     CalibrationOut,
     EvaluationPolicyIn,
     EvaluationPolicyOut,
     OrgPredikatIn,
-    OrgPredikatOut,
     PeriodIn,
     PeriodQuery,
     RaterAnalyticsOut,
@@ -141,7 +141,7 @@ def calibration_overview(request: HttpRequest, filters: Query[PeriodQuery]) -> d
 
 
 @router.put(
-    "/calibration/org-predikat", response={200: OrgPredikatOut, **ERRORS},
+    "/calibration/org-predikat", response={200: CalibrationOrgPredikatOut, **ERRORS},
     summary="Set an OPD's organisation predikat for a period (admin BKPSDM, pimpinan)",
 )
 def org_predikat_set(request: HttpRequest, payload: OrgPredikatIn) -> dict[str, Any]:

@@ -58,7 +58,7 @@ class PeriodIn(Schema):
     period_no: int = Field(0, description="1-12 (bulanan), 1-4 (triwulan), 0 (tahunan).")
 
 
-class PeriodOut(Schema):
+class CalibrationPeriodOut(Schema):
     year: int
     period_kind: str
     period_no: int
@@ -156,7 +156,7 @@ class OpdDistributionOut(Schema):
 
 
 class CalibrationOut(Schema):
-    period: PeriodOut
+    period: CalibrationPeriodOut
     opds: list[OpdDistributionOut]
     outside_curve: list[OpdRef] = Field(..., description="OPDs whose distribution breaks the "
                                          "curve of their organisation predikat.")
@@ -168,9 +168,9 @@ class OrgPredikatIn(PeriodIn):
     note: str = Field("", max_length=2000)
 
 
-class OrgPredikatOut(Schema):
+class CalibrationOrgPredikatOut(Schema):
     opd: OpdRef
-    period: PeriodOut
+    period: CalibrationPeriodOut
     predikat: str
     note: str
     updated_at: dt.datetime
@@ -188,7 +188,7 @@ class RaterOut(Schema):
 
 class RaterAnalyticsOut(Schema):
     opd: OpdRef
-    period: PeriodOut
+    period: CalibrationPeriodOut
     raters: list[RaterOut]
 
 
@@ -222,7 +222,7 @@ class ScoreMethodOut(Schema):
 
 class RecomputeRunOut(Schema):
     id: int
-    period: PeriodOut
+    period: CalibrationPeriodOut
     status: RunStatus = Field(..., description="berjalan, selesai or gagal.")
     phase: str
     done: int

@@ -20,7 +20,6 @@ from kinerja.people.models import AccessToken, Account, Pegawai, PositionAssignm
 from kinerja.people.rules import normalise_nip
 from kinerja.people.schemas import (
     ERRORS,
-    AssignmentOut,
     AtasanResult,
     EmployeeDetailOut,
     EmployeeFilter,
@@ -28,6 +27,7 @@ from kinerja.people.schemas import (
     MeOut,
     Pages,
     PasswordChangeIn,
+    PositionAssignmentOut,
     TeamMemberOut,
     TokenCreatedOut,
     TokenIn,
@@ -118,7 +118,7 @@ def employee(request: HttpRequest, nip: str) -> Pegawai:
 
 @router.get(
     "/employees/{nip}/history",
-    response={200: list[AssignmentOut], **ERRORS},
+    response={200: list[PositionAssignmentOut], **ERRORS},
     summary="Position history (mutasi, promosi, Plt/Plh), newest first",
 )
 @paginate(Pages)

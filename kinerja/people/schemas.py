@@ -55,9 +55,13 @@ class Pages(PageNumberPagination):
     ) -> Any:
         page_size = self._get_page_size(pagination.page_size)
         offset = (pagination.page - 1) * page_size
+        count = self._items_count(queryset)
+        # Past the end is empty without asking the database: a huge page number would overflow
+        # its OFFSET.
+        items = queryset[offset : offset + page_size] if offset < count else queryset[:0]
         return {
-            "items": queryset[offset : offset + page_size],
-            "count": self._items_count(queryset),
+            "items": items,
+            "count": count,
             "page": pagination.page,
             "page_size": page_size,
         }
@@ -108,7 +112,7 @@ class EmployeeRef(Schema):
     full_name: str
 
 
-class AssignmentOut(Schema):
+class PositionAssignmentOut(Schema):
     """One line of position history (or a position held now): definitif, plt or plh."""
 
     position: PositionBrief
@@ -148,7 +152,7 @@ class EmployeeDetailOut(EmployeeOut):
     tmt_cpns: dt.date | None
     email: str
     phone: str
-    positions: list[AssignmentOut] = Field(
+    positions: list[PositionAssignmentOut] = Field(
         default_factory=list, description="Positions held today: definitive and acting."
     )
 
@@ -252,7 +256,7 @@ class MeOut(Schema):
     account: AccountOut
     pegawai: EmployeeOut | None
     roles: list[str]
-    positions: list[AssignmentOut]
+    positions: list[PositionAssignmentOut]
     atasan: AtasanOut | None
     admin_opd_ids: list[int]
 

@@ -24,12 +24,12 @@ from kinerja.plans.goals.schemas import (
     GoalsImportOut,
     IkuIn,
     IkuOut,
+    IkuRealisationIn,
     PerjanjianDetailOut,
     PerjanjianFilter,
     PerjanjianIn,
     PerjanjianOut,
     PerjanjianUpdateIn,
-    RealisationIn,
     SasaranDetailOut,
     SasaranIn,
     TreeOut,
@@ -171,7 +171,7 @@ def iku_remove(request: HttpRequest, iku_id: int) -> Status:
 
 @router.put("/goals/iku/{iku_id}/realisation", response={200: IkuOut, **ERRORS},
             summary="Record the realisation of an IKU in a quarter")
-def iku_realisation(request: HttpRequest, iku_id: int, payload: RealisationIn) -> Iku:
+def iku_realisation(request: HttpRequest, iku_id: int, payload: IkuRealisationIn) -> Iku:
     found = get_iku_for(_user(request), iku_id)
     return services.iku_realisation_save(actor=_user(request), iku=found,
                                          quarter=payload.quarter, value=payload.value)

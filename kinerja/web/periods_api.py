@@ -58,7 +58,7 @@ class PeriodYearPatch(Schema):
     skp_source: str | None = None
 
 
-class ReasonIn(Schema):
+class ReopenIn(Schema):
     reason: str = Field(..., description="Why the period is reopened (kept in the audit trail).")
 
 
@@ -126,7 +126,7 @@ def periods_close(request: HttpRequest, year: int) -> dict[str, Any]:
 
 @router.post("/periods/{year}/reopen", response={200: PeriodYearOut, **ERRORS},
              summary="Reopen a closed year, with a reason (admin BKPSDM)")
-def periods_reopen(request: HttpRequest, year: int, payload: ReasonIn) -> dict[str, Any]:
+def periods_reopen(request: HttpRequest, year: int, payload: ReopenIn) -> dict[str, Any]:
     account: Account = request.user  # type: ignore[assignment]
     period_reopen(actor=account, period=get_year_for(account, year), reason=payload.reason)
     return _year_out(account, year)
@@ -143,7 +143,7 @@ def periods_month_close(request: HttpRequest, year: int, month: int) -> dict[str
 @router.post("/periods/{year}/months/{month}/reopen", response={200: PeriodYearOut, **ERRORS},
              summary="Reopen a closed month, with a reason (admin BKPSDM)")
 def periods_month_reopen(
-    request: HttpRequest, year: int, month: int, payload: ReasonIn
+    request: HttpRequest, year: int, month: int, payload: ReopenIn
 ) -> dict[str, Any]:
     account: Account = request.user  # type: ignore[assignment]
     period_reopen(actor=account, period=get_month_for(account, year, month),

@@ -41,7 +41,7 @@ class IkuIn(Schema):
     order: int | None = Field(None, ge=0, le=32767)
 
 
-class RealisationIn(Schema):
+class IkuRealisationIn(Schema):
     quarter: int = Field(..., ge=1, le=4, description="Triwulan 1-4.")
     value: Decimal | None = Field(None, description="null clears the quarter's realisation.")
 
