@@ -17,7 +17,10 @@ Every logged-in member of the cast looks at every list, and none may see the nam
 of an owner outside their reach: the scope (the owner themself; the line below, direct and
 indirect; the admin OPD's OPD; the whole instansi for admin BKPSDM, pimpinan and auditor) or, for
 a list of one's own things, only the viewer. Each list also shows at least one owner to someone
-(`shows`), so an empty list cannot pass for a scoped one.
+(`shows`), so an empty list cannot pass for a scoped one. Filters that name someone (`nip`,
+`pegawai_id`, `opd`) must not widen the scope (`probe`). And the writes whose object is in the
+body, not the path (bulk verification, a new assignment, calendar overrides, discipline cases,
+feedback, dialogues, handing an RHK down), refuse what is out of reach and store nothing.
 """
 
 from __future__ import annotations
@@ -466,3 +469,59 @@ def test_audit_trail_shows_only_the_own_instansi(scene: Scene) -> None:
         for url in (f"{API}/audit{PAGE}", "/audit/"):
             text = _text(scene, viewer, url)
             assert "MRK-pegawai" in text and "MRK-foreign" not in text, (viewer, url)
+
+
+# --- Writes that name another instansi's object in the body -----------------------------------
+
+
+def test_writes_naming_another_instansis_object_in_the_body_are_refused(scene: Scene) -> None:
+    """The path says nothing about the object here: the body names it by id or NIP. Another
+    instansi's person or OPD is refused (403/404/422) even to the widest writer of this one,
+    and nothing is stored."""
+    import json
+
+    from kinerja.activities.models import Assignment
+    from kinerja.attendance.models import DisciplineCase, WorkSchedule
+    from kinerja.evaluations.models import Dialogue, FeedbackNote
+    from kinerja.plans.models import Rhk
+
+    work = _logs(scene)
+    foreign = scene.foreign
+    stranger = foreign.people["pegawai"]
+    year = timezone.localdate().year
+    hours = {str(day): ["07:30", "16:00"] for day in range(1, 6)}
+    calls = [
+        ("admin_bkpsdm", f"{API}/calendar/{year}/overrides",
+         {"opd_id": foreign.opds["dinkes"].pk, "name": "Asing", "hours": hours}),
+        ("admin_bkpsdm", f"{API}/discipline-cases",
+         {"nip": stranger.nip, "sanction": "teguran_lisan", "decree_number": "800/9",
+          "decree_date": "2026-03-02", "start_month": "2026-04"}),
+        ("atasan", f"{API}/assignments",
+         {"assignee_ids": [stranger.pk], "title": "Asing", "due_date": "2999-12-31"}),
+        ("atasan", f"{API}/feedback", {"pegawai_id": stranger.pk, "text": "Asing"}),
+        ("atasan", f"{API}/dialogues",
+         {"pegawai_id": stranger.pk, "date": work.today.isoformat(), "topics": "Asing"}),
+        ("atasan", f"{API}/rhk/{work.rhk['atasan'].pk}/hand-down",
+         {"pegawai_ids": [stranger.pk], "nips": [stranger.nip]}),
+    ]
+    counts = [Assignment.objects.count(), DisciplineCase.objects.count(),
+              WorkSchedule.objects.count(), FeedbackNote.objects.count(),
+              Dialogue.objects.count()]
+    for viewer, url, body in calls:
+        response = scene.client(viewer).post(url, json.dumps(body),
+                                             content_type="application/json")
+        # Handing down answers 200 with a result per person named: each must be a refusal.
+        refused = response.status_code in (403, 404, 422) or (
+            response.status_code == 200 and "hand-down" in url
+            and all(item["code"] != "created" and item["rhk_id"] is None
+                    for item in _results(response.json()))
+        )
+        assert refused, (viewer, url, response.status_code, response.content[:300])
+    assert [Assignment.objects.count(), DisciplineCase.objects.count(),
+            WorkSchedule.objects.count(), FeedbackNote.objects.count(),
+            Dialogue.objects.count()] == counts
+    assert not Rhk.objects.filter(skp__pegawai=stranger).exists()
+
+
+def _results(answer: Any) -> list[dict[str, Any]]:
+    return answer if isinstance(answer, list) else answer["results"]
