@@ -5,11 +5,12 @@ machine over loopback against the production server (`kinerja serve`: granian WS
 Database: DATABASE_URL if set (PostgreSQL), else kinerja_peak on
 postgres://postgres@127.0.0.1:5432 (created when missing). World: the demo Pemda
 (`kinerja.demo.load_demo`, bulk writes) with 10,000 employees (`--rows N` changes it): OPDs,
-units, positions with their supervisors, approved SKPs with RHK, three months of logs (36k of
+units, positions with their supervisors, approved SKPs with RHK, three months of logs (44k of
 them submitted and waiting), presensi, evaluations and TPP months, loaded with its `today`
 FREE_DAYS days back so the last days up to today are free for new logs. The world is kept
-between runs when it matches (BENCH_RESEED=1 loads it again, about 3 minutes); the logs the
-bench wrote are deleted at the start and after each phase. Every active account gets a Bearer
+between runs when it matches (BENCH_RESEED=1 loads it again: 15 minutes at load average 10,
+about 3 minutes of it CPU); the logs the bench wrote are deleted at the start and after each
+phase. Every active account gets a Bearer
 token and a logged-in session (bulk inserts; the admin BKPSDM accounts a confirmed TOTP device
 and a verified session, as after their code).
 
@@ -70,6 +71,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8176"))
 USERS = int(os.environ.get("BENCH_USERS", "40"))
 SPAWN_RATE = float(os.environ.get("BENCH_SPAWN_RATE", "20"))
 DURATION = int(os.environ.get("BENCH_DURATION", "60"))
+WAIT = os.environ.get("BENCH_WAIT", "0")  # mean think time between a user's tasks, seconds
 WORKERS, THREADS = 2, 8  # a 2-core box; threads = DB_POOL_MAX
 RESTART_AT = 20.0  # seconds into the restart phase
 DOWN = 5.0  # seconds PostgreSQL stays down
@@ -397,7 +399,7 @@ def _locust(classes: tuple[str, ...], label: str, seconds: int, world_path: Path
     files = {"csv": work / label, "acked": work / f"{label}-acked.txt",
              "events": work / f"{label}-events.txt", "log": work / f"{label}-locust.log"}
     env = {**os.environ, "PEAK_WORLD": str(world_path), "PEAK_ACKED": str(files["acked"]),
-           "PEAK_EVENTS": str(files["events"]), "PYTHONPATH": str(ROOT)}
+           "PEAK_EVENTS": str(files["events"]), "PEAK_WAIT": WAIT, "PYTHONPATH": str(ROOT)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "-u", str(USERS),
                "-r", str(SPAWN_RATE), "--run-time", f"{seconds}s",
@@ -618,7 +620,7 @@ def run(rows: int | None, restart_pg: bool | None = None, only_restart: bool = F
     print(f"server: kinerja serve (granian WSGI) {WORKERS} workers x {THREADS} threads, "
           f"DEBUG=false, psycopg pool DB_POOL_MAX {os.environ.get('DB_POOL_MAX', '8')} a worker, "
           f"port {PORT}; locust {USERS} users (FastHttpUser), spawn {SPAWN_RATE:g}/s, "
-          f"think time {os.environ.get('PEAK_WAIT', '0')} s")
+          f"think time {WAIT} s")
     server = _server(server_log)
     try:
         _smoke(world)
