@@ -11,6 +11,12 @@ Anonymous callers get 401 on the API and a redirect to /masuk/ on pages.
 
 `test_every_api_operation_has_a_row` and `test_every_page_has_a_row` fail when an endpoint or a
 URL pattern appears without a row here, so nobody adds a door without saying who may open it.
+Rows must also show scope, not only presence (see "Completeness in the stronger sense" below):
+a route with an object in its path needs a row inside someone's scope that lets them in, one
+outside someone's scope that answers 404, and one on another instansi's object refused to all
+(matrix_foreign.py); every write needs a row refusing someone unless it is self-service or
+refuses inside its answer (test_scope_content.py checks those); pimpinan and auditor write
+nothing but the documented exceptions. Lists are checked by content in test_scope_content.py.
 A row whose current behaviour is wrong carries `xfail=` with the reason (and is listed in the
 report of whoever found it); the suite stays green and the row turns red the day it is fixed.
 """
