@@ -260,9 +260,10 @@ class KinerjaAPI(NinjaAPI):
 # --- Values the database can store -------------------------------------------------------------
 # The schemas say `int` and `str`; the databases say less: a number past a signed 64-bit integer
 # overflows the SQLite driver and PostgreSQL's bigint, and PostgreSQL refuses a NUL character in
-# text. Every operation's validated input is checked once, here, so such a request is a 422
-# `invalid_request` like any other invalid input instead of a database error (a 500, and on
-# PostgreSQL an aborted transaction). The OpenAPI document states the integer range.
+# text (a lone surrogate, which JSON can spell, pydantic refuses itself). Every operation's
+# validated input is checked once, here, so such a request is a 422 `invalid_request` like any
+# other invalid input instead of a database error (a 500, and on PostgreSQL an aborted
+# transaction). The OpenAPI document states the integer range.
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 

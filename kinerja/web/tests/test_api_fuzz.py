@@ -257,6 +257,19 @@ def test_a_nul_character_is_422(db: Any) -> None:
     assert error["details"][0]["type"] == "string_nul_character"
 
 
+def test_a_lone_surrogate_is_422(db: Any) -> None:
+    """pydantic refuses it (no database could store it); pinned because JSON can spell one."""
+    from django.test import Client
+
+    from kinerja.testing import build_cast
+
+    cast = build_cast("kab-pin")
+    response = Client().post("/api/v1/tokens", b'{"name": "a\\udc80b"}',
+                             content_type="application/json", **_bearer(cast.pegawai))
+    error = _error(response, 422, "invalid_request")
+    assert error["details"][0]["type"] == "string_unicode"
+
+
 def test_a_page_far_past_the_end_is_empty(db: Any) -> None:
     from django.test import Client
 
