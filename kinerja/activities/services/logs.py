@@ -32,6 +32,7 @@ from kinerja.activities.services._common import (
 )
 from kinerja.core.audit import AuditEntry, audit_record_many, diff, snapshot
 from kinerja.core.errors import ApplicationError, Conflict, Forbidden
+from kinerja.core.middleware import instansi_zone
 from kinerja.people.access import today_in
 from kinerja.people.models import Account
 from kinerja.people.notifications import notify
@@ -67,6 +68,17 @@ def _serves(
     ):
         raise ApplicationError(
             "assignment_not_open", _("The assignment must be yours and still open.")
+        )
+    if assignment is not None and date < timezone.localdate(
+        assignment.created_at, timezone=instansi_zone(actor)
+    ):
+        # The evaluation counts an assignment from the day it was given: work logged on it
+        # before that day would silently count for nothing.
+        raise ApplicationError(
+            "assignment_not_yet_given",
+            _("The assignment was given on %(day)s: work on it cannot be dated earlier.")
+            % {"day": timezone.localdate(assignment.created_at,
+                                         timezone=instansi_zone(actor)).isoformat()},
         )
 
 

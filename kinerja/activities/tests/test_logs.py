@@ -127,3 +127,23 @@ def test_rhk_of_someone_else_is_refused(cast, work):
     with pytest.raises(ApplicationError) as caught:
         log(cast, "pegawai", work, rhk=work.rhk["pegawai2"])
     assert caught.value.code == "rhk_not_approved"
+
+
+def test_work_on_an_assignment_cannot_be_dated_before_it_was_given(cast, work):
+    """The evaluation counts an assignment from the day it was given; a log dated earlier would
+    be accepted and then silently count for nothing."""
+    from kinerja.people.access import today_in
+
+    today = today_in(cast.pegawai)
+    assignment = services.assignment_create(
+        actor=cast.atasan, assignee_ids=[cast.people["pegawai"].pk], title="Rekap surat",
+        description="", due_date=today + dt.timedelta(days=5),
+    )[0]
+    earlier = _weekday_before(today - dt.timedelta(days=1))
+    with pytest.raises(ApplicationError) as refused:
+        log(cast, "pegawai", work, date=earlier, rhk=None, assignment=assignment)
+    assert refused.value.code == "assignment_not_yet_given"
+    assert today.isoformat() in refused.value.message
+    assert not Activity.objects.filter(assignment=assignment).exists()
+    logged = log(cast, "pegawai", work, date=today, rhk=None, assignment=assignment)
+    assert logged.assignment_id == assignment.pk
