@@ -32,8 +32,10 @@ class ErrorOut(Schema):
 
 
 # Documented on every operation so integrators see the one error shape in the OpenAPI document.
+# 429: a lock-out after repeated wrong passwords or codes (own password change, two-factor).
 ERRORS: dict[int, type[Schema]] = {
     400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+    429: ErrorOut,
 }
 
 
