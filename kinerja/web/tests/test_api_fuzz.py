@@ -417,3 +417,37 @@ def _shape(node: Any) -> Any:
     if isinstance(node, list):
         return [_shape(v) for v in node]
     return node
+
+
+@pytest.mark.parametrize("value", ["0", "86400", "1789776000"])
+def test_a_date_sent_as_a_number_in_the_query_is_422(db: Any, value: str) -> None:
+    """pydantic's lax mode reads a number as seconds since 1970 (`date_from=0` was 1 January
+    1970, a 200); the document says YYYY-MM-DD."""
+    from django.test import Client
+
+    from kinerja.testing import build_cast
+
+    cast = build_cast("kab-pin")
+    client = Client()
+    error = _error(client.get(f"/api/v1/activities?date_from={value}", **_bearer(cast.pegawai)),
+                   422, "invalid_request")
+    assert error["details"][0]["type"] == "date_format"
+    ok = client.get("/api/v1/activities?date_from=2026-10-01", **_bearer(cast.pegawai))
+    assert ok.status_code == 200
+
+
+def test_a_date_sent_as_a_number_in_a_body_is_422(db: Any) -> None:
+    from django.test import Client
+
+    from kinerja.activities.models import Activity
+    from kinerja.testing import build_cast
+
+    cast = build_cast("kab-pin")
+    body = {"date": 0, "minutes": 15, "description": "Angka", "output_unit": "surat",
+            "is_additional_task": True}
+    response = Client().post("/api/v1/activities", body, content_type="application/json",
+                             **_bearer(cast.pegawai))
+    error = _error(response, 422, "invalid_request")
+    assert error["details"][0]["type"] == "date_format"
+    assert error["details"][0]["loc"][-1] == "date"
+    assert not Activity.objects.filter(description="Angka").exists()
