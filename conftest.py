@@ -18,15 +18,35 @@ def _uses_database(item: pytest.Item) -> bool:
     return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def _runs_here(item: pytest.Item, postgresql: bool) -> bool:
+    """Whether a test runs on this database.
+
+    On PostgreSQL (DATABASE_URL set) only the tests that touch the database run: the others (pure
+    rules, hypothesis properties, parsers) cannot behave differently there, and CI runs them on
+    SQLite. Heavy database tests whose outcome no database changes are marked
+    `one_database("sqlite")` or `one_database("postgresql")`: CI (KINERJA_CI_SPLIT=1) runs each
+    of them on that one database only, so the two side-by-side runs share the work. On PostgreSQL
+    `one_database("sqlite")` tests never run; on SQLite outside CI every test runs.
+    KINERJA_TEST_ALL=1 runs everything anyway."""
+    if os.environ.get("KINERJA_TEST_ALL"):
+        return True
+    marker = item.get_closest_marker("one_database")
+    home = marker.args[0] if marker is not None and marker.args else "sqlite"
+    if postgresql:
+        return _uses_database(item) and (marker is None or home == "postgresql")
+    if marker is not None and home == "postgresql" and os.environ.get("KINERJA_CI_SPLIT"):
+        return False
+    return True
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL (DATABASE_URL set) only the tests that touch the database run: the others
-    (pure rules, hypothesis properties, parsers) cannot behave differently there, and CI runs
-    them on SQLite. KINERJA_TEST_ALL=1 runs everything anyway."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")) or os.environ.get("KINERJA_TEST_ALL"):
-        return
-    keep = [item for item in items if _uses_database(item)]
-    dropped = [item for item in items if not _uses_database(item)]
+    postgresql = _on_postgresql()
+    keep = [item for item in items if _runs_here(item, postgresql)]
+    dropped = [item for item in items if not _runs_here(item, postgresql)]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep

@@ -16,7 +16,8 @@ import pytest
 from kinerja.testing import PASSWORD
 from tests.browser.conftest import DESKTOP, log_in
 
-pytestmark = pytest.mark.browser
+# The policy is the same whatever the database: CI walks once, on PostgreSQL (conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.one_database("postgresql")]
 
 MAX_PAGES = 40
 # Links not worth opening as pages: downloads (PDF, Excel, evidence files), the API, log-out.

@@ -93,6 +93,7 @@ def assert_nothing_inline(html: str, where: str) -> None:
         assert found is None, f"{where}: {what} near {html[found.start():found.start() + 120]!r}"
 
 
+@pytest.mark.one_database("postgresql")
 @pytest.mark.parametrize("actor", ["admin_bkpsdm", "pegawai"])
 def test_every_page_answers_with_the_security_headers(cast, actor):
     seen = 0
