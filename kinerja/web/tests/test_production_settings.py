@@ -30,8 +30,12 @@ print(json.dumps({name: getattr(settings, name) for name in names}))
 
 
 def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    # A deployment's environment, not this test process's: the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process, which check --deploy rightly
+    # refuses (async.E001); the split flags of CI are not a deployment's either.
     env = {key: value for key, value in os.environ.items()
-           if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+           if key not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                          "KINERJA_CI_SPLIT", "KINERJA_TEST_ALL")}
     env.update(
         DEBUG="false",
         KINERJA_TESTING="false",
